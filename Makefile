@@ -1,0 +1,45 @@
+# Two commands for a new user: `make demo` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PG_URL ?= postgres://postgres@127.0.0.1:5432/quanzi
+
+.PHONY: demo test lint bench clean-db serve
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+# Fresh SQLite database, demo data made through the services, server with in-process jobs.
+demo: $(STAMP)
+	rm -f var/quanzi.sqlite3 var/quanzi.sqlite3-wal var/quanzi.sqlite3-shm var/huey.sqlite3
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py compilemessages -l en -v 0 || true
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py serve 127.0.0.1:8000
+
+serve: $(STAMP)
+	$(BIN)/python manage.py serve 127.0.0.1:8000
+
+# Whole suite. PostgreSQL / Chromium tests skip with a reason unless QUANZI_REQUIRE_PG / QUANZI_REQUIRE_BROWSER=1.
+test: $(STAMP)
+	$(BIN)/ruff check quanzi bench
+	$(BIN)/mypy quanzi
+	$(BIN)/python -m pytest
+	@if $(BIN)/python -m quanzi.core.pgcheck; then \
+	  echo "== same suite on PostgreSQL ($(PG_URL)) =="; \
+	  DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -m "not browser"; \
+	else \
+	  echo "SKIPPED: PostgreSQL run (no server at $(PG_URL)); concurrency tests did not run"; \
+	  test -z "$$QUANZI_REQUIRE_PG"; \
+	fi
+
+lint: $(STAMP)
+	$(BIN)/ruff check quanzi bench
+	$(BIN)/mypy quanzi
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py

@@ -1,0 +1,56 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
+from django.utils.translation import gettext_lazy as _
+
+from quanzi.accounts.models import ConsentRecord, Follow, Notification, Persona, User
+
+
+class UserCreateForm(BaseUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("phone", "email", "nickname")
+
+
+class UserEditForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    add_form = UserCreateForm
+    form = UserEditForm
+    ordering = ("-date_joined",)
+    list_display = ("id", "nickname", "phone", "email", "is_staff", "is_active", "date_joined")
+    search_fields = ("nickname", "phone", "email")
+    list_filter = ("is_staff", "is_active")
+    fieldsets = (
+        (None, {"fields": ("phone", "email", "password")}),
+        (_("资料"), {"fields": ("nickname", "avatar", "bio")}),
+        (_("权限"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("phone", "email", "nickname", "password1",
+                                                               "password2")}),)
+
+
+@admin.register(Persona)
+class PersonaAdmin(admin.ModelAdmin):
+    list_display = ("user", "gender", "birth_year", "region", "income_band")
+
+
+@admin.register(ConsentRecord)
+class ConsentRecordAdmin(admin.ModelAdmin):
+    list_display = ("user", "field", "granted", "policy_version", "created_at")
+    list_filter = ("field", "granted")
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+admin.site.register(Follow)
+admin.site.register(Notification)

@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import File, Router, Status
+from ninja.files import UploadedFile
+from ninja.pagination import paginate
+
+from quanzi.accounts import errors, selectors, services
+from quanzi.accounts.enums import PersonaField
+from quanzi.accounts.models import Persona, User
+from quanzi.accounts.schemas import (
+    AuthOut,
+    CountOut,
+    LoginIn,
+    MarkReadIn,
+    MeOut,
+    NotificationOut,
+    PersonaIn,
+    PersonaOut,
+    ProfileIn,
+    SignupIn,
+    UserOut,
+)
+from quanzi.api_auth import current_user, optional, required
+from quanzi.core.errors import InvalidInput
+from quanzi.core.pagination import PageNumber
+
+router = Router(tags=["accounts 账户"])
+
+
+@router.post("/signup", response={201: AuthOut}, auth=None)
+def signup(request: HttpRequest, data: SignupIn) -> Status:
+    user = services.user_signup(phone=data.phone, email=data.email, password=data.password, nickname=data.nickname)
+    return Status(201, {"token": services.token_create(user=user), "user": user})
+
+
+@router.post("/login", response=AuthOut, auth=None)
+def login(request: HttpRequest, data: LoginIn) -> dict[str, object]:
+    user = services.user_authenticate(login=data.login, password=data.password)
+    return {"token": services.token_create(user=user), "user": user}
+
+
+@router.post("/logout", response={204: None}, auth=required)
+def logout(request: HttpRequest) -> Status:
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        services.token_revoke(user=current_user(request), key=header[7:].strip())
+    return Status(204, None)
+
+
+@router.get("/me", response=MeOut, auth=required)
+def me(request: HttpRequest) -> User:
+    return current_user(request)
+
+
+@router.patch("/me", response=MeOut, auth=required)
+def me_update(request: HttpRequest, data: ProfileIn) -> User:
+    return services.profile_update(user=current_user(request), nickname=data.nickname, bio=data.bio)
+
+
+@router.post("/me/avatar", response=MeOut, auth=required)
+def me_avatar(request: HttpRequest, file: UploadedFile = File(...)) -> User:  # noqa: B008
+    return services.profile_update(user=current_user(request), avatar=file)
+
+
+@router.get("/me/persona", response=PersonaOut, auth=required)
+def persona_get(request: HttpRequest) -> Persona:
+    persona, _created = Persona.objects.get_or_create(user=current_user(request))
+    return persona
+
+
+def _field(field: str) -> str:
+    if field not in PersonaField.values:
+        raise InvalidInput("unknown_persona_field", "未知的画像字段")
+    return field
+
+
+@router.put("/me/persona/{field}", response=PersonaOut, auth=required)
+def persona_set(request: HttpRequest, field: str, data: PersonaIn) -> Persona:
+    return services.persona_set(user=current_user(request), field=_field(field), value=data.value,
+                                consent=data.consent)
+
+
+@router.delete("/me/persona/{field}", response=PersonaOut, auth=required)
+def persona_withdraw(request: HttpRequest, field: str) -> Persona:
+    return services.consent_withdraw(user=current_user(request), field=_field(field))
+
+
+@router.get("/users/{user_id}", response=UserOut, auth=optional)
+def user_detail(request: HttpRequest, user_id: int) -> User:
+    user = selectors.user_get(user_id=user_id)
+    if user is None:
+        raise errors.user_not_found()
+    return user
+
+
+@router.post("/users/{user_id}/follow", response={204: None}, auth=required)
+def follow(request: HttpRequest, user_id: int) -> Status:
+    services.follow(follower=current_user(request), followee_id=user_id)
+    return Status(204, None)
+
+
+@router.delete("/users/{user_id}/follow", response={204: None}, auth=required)
+def unfollow(request: HttpRequest, user_id: int) -> Status:
+    services.unfollow(follower=current_user(request), followee_id=user_id)
+    return Status(204, None)
+
+
+@router.get("/users/{user_id}/followers", response=list[UserOut], auth=optional)
+@paginate(PageNumber)
+def followers(request: HttpRequest, user_id: int):  # type: ignore[no-untyped-def]
+    return selectors.follower_list(user_id=user_id)
+
+
+@router.get("/users/{user_id}/following", response=list[UserOut], auth=optional)
+@paginate(PageNumber)
+def following(request: HttpRequest, user_id: int):  # type: ignore[no-untyped-def]
+    return selectors.following_list(user_id=user_id)
+
+
+@router.get("/notifications", response=list[NotificationOut], auth=required)
+@paginate(PageNumber)
+def notifications(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return selectors.notification_list(user=current_user(request))
+
+
+@router.post("/notifications/read", response=CountOut, auth=required)
+def notifications_read(request: HttpRequest, data: MarkReadIn) -> dict[str, int]:
+    return {"count": services.notifications_mark_read(user=current_user(request), ids=data.ids)}

@@ -1,0 +1,32 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", _("女")
+    MALE = "male", _("男")
+    OTHER = "other", _("其他")
+
+
+class IncomeBand(models.TextChoices):
+    LOW = "low", _("5千以下")
+    MID = "mid", _("5千-1万5")
+    HIGH = "high", _("1万5-3万")
+    TOP = "top", _("3万以上")
+
+
+class PersonaField(models.TextChoices):
+    GENDER = "gender", _("性别")
+    BIRTH_YEAR = "birth_year", _("出生年份")
+    REGION = "region", _("地区")
+    INCOME_BAND = "income_band", _("收入区间")
+
+
+class NotificationKind(models.TextChoices):
+    REPLY = "reply", _("回复")
+    COMMENT = "comment", _("评论")
+    LIKE = "like", _("点赞")
+    FOLLOW = "follow", _("关注")
+    APPROVAL = "approval", _("入群审核")
+    MODERATION = "moderation", _("管理通知")
+    ANSWER = "answer", _("回答被采纳")

@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from quanzi.accounts.enums import Gender, IncomeBand, NotificationKind, PersonaField
+
+
+class UserManager(BaseUserManager["User"]):
+    def create_user(self, email: str | None = None, password: str | None = None, **extra: object) -> User:
+        email = self.normalize_email(email) if email else None
+        user = self.model(email=email, **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str | None = None, password: str | None = None, **extra: object) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        extra.setdefault("nickname", "operator")
+        return self.create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A member. Logs in by phone or email; at least one of them is set."""
+
+    phone = models.CharField(_("手机号"), max_length=20, unique=True, null=True, blank=True)
+    email = models.EmailField(_("邮箱"), unique=True, null=True, blank=True)
+    nickname = models.CharField(_("昵称"), max_length=40)
+    avatar = models.ImageField(_("头像"), upload_to="avatars/%Y/%m/", blank=True)
+    bio = models.CharField(_("简介"), max_length=280, blank=True, default="")
+    is_active = models.BooleanField(_("有效"), default=True)
+    is_staff = models.BooleanField(_("运营人员"), default=False)
+    date_joined = models.DateTimeField(_("注册时间"), default=timezone.now)
+    follower_count = models.PositiveIntegerField(_("粉丝数"), default=0)
+    following_count = models.PositiveIntegerField(_("关注数"), default=0)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS = []  # noqa: RUF012
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self) -> str:
+        return self.nickname or self.phone or self.email or f"user-{self.pk}"
+
+
+class Persona(models.Model):
+    """Optional persona fields (用户画像). Each field is stored only while a consent record allows it."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="persona")
+    gender = models.CharField(_("性别"), max_length=10, choices=Gender.choices, blank=True, default="")
+    birth_year = models.PositiveSmallIntegerField(_("出生年份"), null=True, blank=True)
+    region = models.CharField(_("地区"), max_length=40, blank=True, default="")
+    income_band = models.CharField(_("收入区间"), max_length=10, choices=IncomeBand.choices, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("用户画像")
+        verbose_name_plural = _("用户画像")
+
+
+class ConsentRecord(models.Model):
+    """Append-only: every grant and every withdrawal of consent for one persona field (PIPL)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="consents")
+    field = models.CharField(_("字段"), max_length=20, choices=PersonaField.choices)
+    granted = models.BooleanField(_("同意"))
+    policy_version = models.CharField(_("隐私政策版本"), max_length=20, default="2026-11")
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("授权记录")
+        verbose_name_plural = _("授权记录")
+        indexes = [models.Index(fields=["user", "field", "created_at"])]
+
+
+class Follow(models.Model):
+    follower = models.ForeignKey(User, on_delete=models.CASCADE, related_name="following_set")
+    followee = models.ForeignKey(User, on_delete=models.CASCADE, related_name="follower_set")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("关注")
+        verbose_name_plural = _("关注")
+        constraints = [
+            models.UniqueConstraint(fields=["follower", "followee"], name="uniq_follow"),
+            models.CheckConstraint(condition=~models.Q(follower=models.F("followee")), name="no_self_follow"),
+        ]
+
+
+class ApiToken(models.Model):
+    """Bearer token for the API. Only a SHA-256 of the key is stored; the key is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=60, default="api")
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+
+class Notification(models.Model):
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    kind = models.CharField(_("类型"), max_length=20, choices=NotificationKind.choices)
+    text = models.CharField(_("内容"), max_length=200)
+    url = models.CharField(_("链接"), max_length=200, blank=True, default="")
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ninja import Field, Schema
+
+
+class SignupIn(Schema):
+    phone: str | None = Field(None, description="11 位手机号")
+    email: str | None = None
+    password: str
+    nickname: str
+
+
+class LoginIn(Schema):
+    login: str = Field(..., description="手机号或邮箱")
+    password: str
+
+
+class UserOut(Schema):
+    id: int
+    nickname: str
+    bio: str
+    avatar_url: str
+    follower_count: int
+    following_count: int
+
+    @staticmethod
+    def resolve_avatar_url(obj: Any) -> str:
+        return obj.avatar.url if obj.avatar else ""
+
+
+class MeOut(UserOut):
+    phone: str | None
+    email: str | None
+    date_joined: datetime
+
+
+class AuthOut(Schema):
+    token: str
+    user: MeOut
+
+
+class ProfileIn(Schema):
+    nickname: str | None = None
+    bio: str | None = None
+
+
+class PersonaIn(Schema):
+    value: Any
+    consent: bool = Field(..., description="明确同意保存该字段（PIPL）")
+
+
+class PersonaOut(Schema):
+    gender: str
+    birth_year: int | None
+    region: str
+    income_band: str
+
+
+class NotificationOut(Schema):
+    id: int
+    kind: str
+    text: str
+    url: str
+    actor: UserOut | None
+    read: bool
+    created_at: datetime
+
+    @staticmethod
+    def resolve_read(obj: Any) -> bool:
+        return obj.read_at is not None
+
+
+class MarkReadIn(Schema):
+    ids: list[int] | None = None
+
+
+class CountOut(Schema):
+    count: int

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from quanzi.accounts.models import Follow, Notification, User
+
+
+def user_get(*, user_id: int) -> User | None:
+    return User.objects.filter(pk=user_id, is_active=True).first()
+
+
+def following_ids(*, user: User) -> list[int]:
+    return list(Follow.objects.filter(follower=user).values_list("followee_id", flat=True))
+
+
+def is_following(*, follower: User, followee_id: int) -> bool:
+    return bool(follower.is_authenticated) and Follow.objects.filter(
+        follower=follower, followee_id=followee_id).exists()
+
+
+def follower_list(*, user_id: int) -> QuerySet[User]:
+    return User.objects.filter(following_set__followee_id=user_id).order_by("-following_set__created_at")
+
+
+def following_list(*, user_id: int) -> QuerySet[User]:
+    return User.objects.filter(follower_set__follower_id=user_id).order_by("-follower_set__created_at")
+
+
+def notification_list(*, user: User) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user).select_related("actor").order_by("-created_at", "-id")
+
+
+def unread_notification_count(*, user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()

@@ -1,0 +1,123 @@
+"""Account pages: sign-up, login, profile, follow, notifications. Thin: the services do the work."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import logout as auth_logout
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from quanzi.accounts import selectors, services
+from quanzi.accounts.enums import Gender, IncomeBand, PersonaField
+from quanzi.accounts.models import Persona, User
+from quanzi.web.util import call_service, page_of
+
+
+def _next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or "/"
+    return target if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}) else "/"
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    errors: list[str] = []
+    if request.method == "POST":
+        login_value = request.POST.get("login", "").strip()
+        is_email = "@" in login_value
+        user = call_service(
+            errors, services.user_signup,
+            phone=None if is_email else login_value, email=login_value if is_email else None,
+            password=request.POST.get("password", ""), nickname=request.POST.get("nickname", ""),
+        )
+        if user is not None:
+            auth_login(request, user, backend="quanzi.accounts.backends.PhoneOrEmailBackend")
+            messages.success(request, _("注册成功，欢迎来到圈子！"))
+            return redirect(_next(request) if _next(request) != "/" else "/discover/")
+    return render(request, "accounts/signup.html", {"errors": errors, "form": request.POST, "next": _next(request)},
+                  status=400 if errors else 200)
+
+
+def login_view(request: HttpRequest) -> HttpResponse:
+    errors: list[str] = []
+    if request.method == "POST":
+        user = call_service(errors, services.user_authenticate, login=request.POST.get("login", ""),
+                            password=request.POST.get("password", ""))
+        if user is not None:
+            auth_login(request, user, backend="quanzi.accounts.backends.PhoneOrEmailBackend")
+            return redirect(_next(request))
+    return render(request, "accounts/login.html", {"errors": errors, "form": request.POST, "next": _next(request)},
+                  status=400 if errors else 200)
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    auth_logout(request)
+    return redirect("/")
+
+
+def profile(request: HttpRequest, user_id: int) -> HttpResponse:
+    member = selectors.user_get(user_id=user_id)
+    if member is None:
+        raise Http404
+    following = selectors.is_following(follower=request.user, followee_id=member.pk)  # type: ignore[arg-type]
+    return render(request, "accounts/profile.html", {
+        "member": member, "following": following, "nav": "me" if request.user == member else "",
+    })
+
+
+@login_required
+@require_POST
+def follow_toggle(request: HttpRequest, user_id: int) -> HttpResponse:
+    errors: list[str] = []
+    me: User = request.user  # type: ignore[assignment]
+    if selectors.is_following(follower=me, followee_id=user_id):
+        call_service(errors, services.unfollow, follower=me, followee_id=user_id)
+    else:
+        call_service(errors, services.follow, follower=me, followee_id=user_id)
+    member = selectors.user_get(user_id=user_id)
+    if member is None:
+        raise Http404
+    ctx = {"member": member, "following": selectors.is_following(follower=me, followee_id=user_id),
+           "errors": errors}
+    if request.headers.get("HX-Request"):
+        return render(request, "accounts/_follow_button.html", ctx, status=400 if errors else 200)
+    return redirect(f"/u/{user_id}/")
+
+
+@login_required
+def profile_edit(request: HttpRequest) -> HttpResponse:
+    me: User = request.user  # type: ignore[assignment]
+    errors: list[str] = []
+    persona, _created = Persona.objects.get_or_create(user=me)
+    if request.method == "POST":
+        call_service(errors, services.profile_update, user=me, nickname=request.POST.get("nickname"),
+                     bio=request.POST.get("bio", ""), avatar=request.FILES.get("avatar"))
+        for field in PersonaField.values:
+            raw = request.POST.get(field, "").strip()
+            consented = request.POST.get(f"consent_{field}") == "on"
+            current = getattr(persona, field)
+            if raw and consented:
+                value: object = int(raw) if field == PersonaField.BIRTH_YEAR and raw.isdigit() else raw
+                call_service(errors, services.persona_set, user=me, field=field, value=value, consent=True)
+            elif current not in ("", None) and not consented:
+                call_service(errors, services.consent_withdraw, user=me, field=field)
+        if not errors:
+            messages.success(request, _("资料已保存"))
+            return redirect(f"/u/{me.pk}/")
+        persona.refresh_from_db()
+    return render(request, "accounts/profile_edit.html", {
+        "errors": errors, "persona": persona, "genders": Gender.choices, "incomes": IncomeBand.choices, "nav": "me",
+    }, status=400 if errors else 200)
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    me: User = request.user  # type: ignore[assignment]
+    page = page_of(request, selectors.notification_list(user=me))
+    response = render(request, "accounts/notifications.html", {"page": page})
+    services.notifications_mark_read(user=me, ids=[n.pk for n in page.object_list])
+    return response

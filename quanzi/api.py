@@ -1,0 +1,55 @@
+"""The JSON API under /api/v1/: OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from quanzi.accounts.api import router as accounts_router
+from quanzi.communities.api import router as communities_router
+from quanzi.content.api import router as content_router
+from quanzi.core.errors import DomainError
+
+api = NinjaAPI(
+    title="quanzi 圈子 API",
+    version="1.0",
+    description="社群电商平台 API。错误统一返回 HTTP 状态码 + {code, message}；列表均分页（page, page_size）。",
+    urls_namespace="api-v1",
+)
+
+
+@api.exception_handler(DomainError)
+def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    body = {"code": exc.code, "message": str(exc.message)}
+    if exc.details:
+        body["details"] = exc.details  # type: ignore[assignment]
+    return api.create_response(request, body, status=exc.status)
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return api.create_response(
+        request, {"code": "invalid_input", "message": _("请求参数有误"), "details": exc.errors}, status=422
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(request, {"code": "not_authenticated", "message": _("请先登录")}, status=401)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"code": "not_found", "message": _("内容不存在")}, status=404)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return api.create_response(request, {"code": "http_error", "message": str(exc)}, status=exc.status_code)
+
+
+api.add_router("/accounts", accounts_router)
+api.add_router("/communities", communities_router)
+api.add_router("/content", content_router)

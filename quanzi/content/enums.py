@@ -1,0 +1,29 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class PostKind(models.TextChoices):
+    NOTE = "note", _("笔记")
+    ARTICLE = "article", _("文章")
+    QUESTION = "question", _("问答")
+    POLL = "poll", _("投票")
+    EVENT = "event", _("活动")
+
+
+class PostStatus(models.TextChoices):
+    PUBLISHED = "published", _("已发布")
+    SCHEDULED = "scheduled", _("定时发布")
+    HELD = "held", _("待审核")
+    REMOVED = "removed", _("已删除")
+    REJECTED = "rejected", _("审核未通过")
+
+
+class CommentStatus(models.TextChoices):
+    VISIBLE = "visible", _("正常")
+    FOLDED = "folded", _("已折叠")
+    HELD = "held", _("待审核")
+
+
+class ReactionKind(models.TextChoices):
+    LIKE = "like", _("点赞")
+    FAVOURITE = "favourite", _("收藏")

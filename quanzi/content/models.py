@@ -1,0 +1,187 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from quanzi.communities.models import Community
+from quanzi.content.enums import CommentStatus, PostKind, PostStatus, ReactionKind
+
+
+class Post(models.Model):
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="posts", verbose_name=_("社群"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="posts",
+                               verbose_name=_("作者"))
+    kind = models.CharField(_("类型"), max_length=10, choices=PostKind.choices, default=PostKind.NOTE)
+    title = models.CharField(_("标题"), max_length=120, blank=True, default="")
+    body = models.TextField(_("正文"), blank=True, default="")
+    status = models.CharField(_("状态"), max_length=10, choices=PostStatus.choices, default=PostStatus.PUBLISHED,
+                              db_index=True)
+    status_reason = models.CharField(_("状态说明"), max_length=300, blank=True, default="")
+    publish_at = models.DateTimeField(_("发布时间"), null=True, blank=True, db_index=True)
+    accepted_answer = models.ForeignKey("Comment", on_delete=models.SET_NULL, null=True, blank=True,
+                                        related_name="+", verbose_name=_("采纳的回答"))
+    like_count = models.PositiveIntegerField(_("点赞数"), default=0)
+    favourite_count = models.PositiveIntegerField(_("收藏数"), default=0)
+    comment_count = models.PositiveIntegerField(_("评论数"), default=0)
+    share_count = models.PositiveIntegerField(_("分享数"), default=0)
+    view_count = models.PositiveIntegerField(_("浏览数"), default=0)
+    search_text = models.TextField(default="", blank=True, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("帖子")
+        verbose_name_plural = _("帖子")
+        indexes = [
+            models.Index(fields=["community", "status", "publish_at"]),
+            models.Index(fields=["author", "status", "publish_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.body[:30]
+
+
+class PostImage(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="images")
+    image = models.ImageField(_("图片"), upload_to="posts/%Y/%m/")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("帖子图片")
+        verbose_name_plural = _("帖子图片")
+        ordering = ["position", "id"]
+
+
+class Poll(models.Model):
+    post = models.OneToOneField(Post, on_delete=models.CASCADE, related_name="poll")
+    multiple = models.BooleanField(_("多选"), default=False)
+    closes_at = models.DateTimeField(_("截止时间"))
+    voter_count = models.PositiveIntegerField(_("投票人数"), default=0)
+
+    class Meta:
+        verbose_name = _("投票")
+        verbose_name_plural = _("投票")
+
+
+class PollOption(models.Model):
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="options")
+    text = models.CharField(_("选项"), max_length=80)
+    position = models.PositiveSmallIntegerField(default=0)
+    vote_count = models.PositiveIntegerField(_("票数"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+
+class PollVote(models.Model):
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="votes")
+    option = models.ForeignKey(PollOption, on_delete=models.CASCADE, related_name="votes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["option", "user"], name="uniq_poll_vote")]
+        indexes = [models.Index(fields=["poll", "user"])]
+
+
+class OfflineEvent(models.Model):
+    """An offline activity (线下活动) attached to an event post."""
+
+    post = models.OneToOneField(Post, on_delete=models.CASCADE, related_name="event")
+    starts_at = models.DateTimeField(_("开始时间"))
+    ends_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    location = models.CharField(_("地点"), max_length=120)
+    capacity = models.PositiveIntegerField(_("名额"))
+    signup_count = models.PositiveIntegerField(_("已报名"), default=0)
+    signup_deadline = models.DateTimeField(_("报名截止"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("线下活动")
+        verbose_name_plural = _("线下活动")
+
+
+class EventSignup(models.Model):
+    event = models.ForeignKey(OfflineEvent, on_delete=models.CASCADE, related_name="signups")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event", "user"], name="uniq_event_signup")]
+
+
+class Comment(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies",
+                               verbose_name=_("回复的评论"))
+    body = models.TextField(_("内容"))
+    status = models.CharField(_("状态"), max_length=10, choices=CommentStatus.choices,
+                              default=CommentStatus.VISIBLE)
+    status_reason = models.CharField(_("状态说明"), max_length=300, blank=True, default="")
+    like_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("评论")
+        verbose_name_plural = _("评论")
+        indexes = [models.Index(fields=["post", "parent", "created_at"])]
+
+
+class Reaction(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reactions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reactions")
+    kind = models.CharField(max_length=10, choices=ReactionKind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["post", "user", "kind"], name="uniq_reaction")]
+        indexes = [models.Index(fields=["user", "kind", "created_at"])]
+
+
+class Share(models.Model):
+    """A share mints a token; views and orders through it are credited to the post, sharer and community."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="shares")
+    sharer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shares")
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=32, unique=True)
+    channel = models.CharField(_("渠道"), max_length=20, default="link")
+    view_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("分享")
+        verbose_name_plural = _("分享")
+
+
+class CheckIn(models.Model):
+    """Daily check-in (打卡): one per member per community per Asia/Shanghai day."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="checkins")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkins")
+    day = models.DateField(_("日期"))
+    streak = models.PositiveIntegerField(_("连续天数"), default=1)
+    note = models.CharField(_("打卡内容"), max_length=140, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("打卡")
+        verbose_name_plural = _("打卡")
+        constraints = [models.UniqueConstraint(fields=["community", "user", "day"], name="uniq_checkin_day")]
+
+
+class SensitiveWord(models.Model):
+    """Operators edit this list; posts matching it are held for review."""
+
+    word = models.CharField(_("敏感词"), max_length=40, unique=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("敏感词")
+        verbose_name_plural = _("敏感词")
+
+    def __str__(self) -> str:
+        return self.word

@@ -1,0 +1,17 @@
+from django.contrib import admin
+
+from quanzi.core.models import Event
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "name", "user", "object_type", "object_id", "community_id", "share_token")
+    list_filter = ("name",)
+    search_fields = ("name", "share_token")
+    readonly_fields = [f.name for f in Event._meta.fields]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

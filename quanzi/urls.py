@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from quanzi.api import api
+
+admin.site.site_header = "圈子 quanzi 运营后台"
+admin.site.site_title = "圈子 quanzi"
+admin.site.index_title = "运营管理"
+
+urlpatterns: list = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("quanzi.web.urls")),
+]
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
