@@ -8,9 +8,12 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from quanzi.accounts.api import router as accounts_router
+from quanzi.catalog.api import router as catalog_router
 from quanzi.communities.api import router as communities_router
 from quanzi.content.api import router as content_router
 from quanzi.core.errors import DomainError
+from quanzi.orders.api import router as orders_router
+from quanzi.payments.api import router as payments_router
 
 api = NinjaAPI(
     title="quanzi 圈子 API",
@@ -53,3 +56,6 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 api.add_router("/accounts", accounts_router)
 api.add_router("/communities", communities_router)
 api.add_router("/content", content_router)
+api.add_router("/catalog", catalog_router)
+api.add_router("/orders", orders_router)
+api.add_router("/payments", payments_router)

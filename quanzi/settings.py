@@ -29,6 +29,9 @@ INSTALLED_APPS = [
     "quanzi.accounts",
     "quanzi.communities",
     "quanzi.content",
+    "quanzi.catalog",
+    "quanzi.orders",
+    "quanzi.payments",
     "quanzi.web",
 ]
 
