@@ -70,3 +70,41 @@ def api():  # type: ignore[no-untyped-def]
 @pytest.fixture
 def is_postgres() -> bool:
     return connection.vendor == "postgresql"
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-quic", "--no-first-run", "--disable-sync"]
+ARTIFACTS = os.path.join(os.path.dirname(__file__), "test-artifacts")
+
+
+@pytest.fixture
+def browser_page(live_server):  # type: ignore[no-untyped-def]
+    """A Playwright page in Debian's Chromium, headless. Skips with a reason when Chromium or playwright is
+    missing, unless QUANZI_REQUIRE_BROWSER=1 (CI), where a missing browser is a failure."""
+    required = os.environ.get("QUANZI_REQUIRE_BROWSER") == "1"
+    reason = ""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        reason = "playwright is not installed (pip install playwright)"
+    if not reason and not os.path.exists(CHROMIUM):
+        reason = f"Debian chromium not found at {CHROMIUM} (apt-get install chromium fonts-noto-cjk)"
+    if reason:
+        if required:
+            pytest.fail(f"browser test required but {reason}")
+        pytest.skip(reason)
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes are still synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        context = browser.new_context(viewport={"width": 412, "height": 915}, locale="zh-CN",
+                                      base_url=live_server.url)
+        page = context.new_page()
+        page.set_default_timeout(15000)
+        try:
+            yield page
+        finally:
+            context.close()
+            browser.close()

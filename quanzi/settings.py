@@ -122,6 +122,7 @@ else:
 TESTING = "pytest" in sys.modules or os.environ.get("QUANZI_TESTING") == "1"
 if TESTING:
     HUEY["immediate"] = True
+    PASSWORD_HASHERS = ["quanzi.accounts.hashers.CheapArgon2PasswordHasher"]
 
 # Business rules (ARCHITECTURE.md); operators may change them through the environment.
 QUANZI: dict[str, Any] = {

@@ -1,0 +1,23 @@
+import pytest
+from django.db import transaction
+
+from quanzi.core.events import track
+from quanzi.core.models import Event
+
+pytestmark = pytest.mark.django_db
+
+
+def test_track_records_who_what_which(member):
+    e = track("post.view", user=member, obj=member, community_id=7, share_token="abc", extra=1, skipped=None)
+    e.refresh_from_db()
+    assert (e.user_id, e.object_type, e.object_id, e.community_id, e.share_token) == (
+        member.pk, "user", member.pk, 7, "abc")
+    assert e.props == {"extra": 1}
+
+
+def test_a_rolled_back_write_leaves_no_event(member):
+    before = Event.objects.count()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        track("x", user=member)
+        raise RuntimeError
+    assert Event.objects.count() == before
