@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 
 from quanzi.accounts.api import router as accounts_router
 from quanzi.catalog.api import router as catalog_router
@@ -15,7 +18,22 @@ from quanzi.core.errors import DomainError
 from quanzi.orders.api import router as orders_router
 from quanzi.payments.api import router as payments_router
 
+
+class JsonOrFormParser(Parser):
+    """JSON bodies as usual; an empty body or a form post (what a bare `curl -X POST` or a test client sends)
+    means "these form fields", not a JSON syntax error."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        content_type = request.META.get("CONTENT_TYPE", "")
+        if not request.body.strip():
+            return {}
+        if content_type.startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
+            return request.POST.dict()
+        return super().parse_body(request)
+
+
 api = NinjaAPI(
+    parser=JsonOrFormParser(),
     title="quanzi 圈子 API",
     version="1.0",
     description="社群电商平台 API。错误统一返回 HTTP 状态码 + {code, message}；列表均分页（page, page_size）。",
@@ -50,6 +68,9 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+        return api.create_response(request, {"code": "invalid_json", "message": _("请求体不是有效的 JSON")},
+                                   status=400)
     return api.create_response(request, {"code": "http_error", "message": str(exc)}, status=exc.status_code)
 
 

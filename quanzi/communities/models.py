@@ -28,6 +28,8 @@ class Community(models.Model):
                               verbose_name=_("群主"))
     member_count = models.PositiveIntegerField(_("成员数"), default=0)
     post_count = models.PositiveIntegerField(_("帖子数"), default=0)
+    # name + positioning + tags, lower-cased: what keyword search matches against (kept by the services).
+    search_text = models.TextField(default="", blank=True, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
@@ -65,7 +67,8 @@ class Membership(models.Model):
 class Invitation(models.Model):
     """An invitation code / link. Memberships made through it record the inviter (who invited whom)."""
 
-    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="invitations")
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="invitations",
+                                  verbose_name=_("社群"))
     code = models.CharField(_("邀请码"), max_length=16, unique=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
                                    verbose_name=_("邀请人"))
@@ -73,7 +76,7 @@ class Invitation(models.Model):
     use_count = models.PositiveIntegerField(_("已用次数"), default=0)
     expires_at = models.DateTimeField(_("过期时间"), null=True, blank=True)
     revoked = models.BooleanField(_("已作废"), default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("邀请")
@@ -81,7 +84,8 @@ class Invitation(models.Model):
 
 
 class Report(models.Model):
-    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="reports")
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="reports",
+                                  verbose_name=_("社群"))
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
                                  verbose_name=_("举报人"))
     target_type = models.CharField(_("对象"), max_length=10, choices=ReportTarget.choices)
@@ -89,9 +93,9 @@ class Report(models.Model):
     reason = models.CharField(_("理由"), max_length=300)
     status = models.CharField(_("状态"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.OPEN)
     handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+")
-    handled_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+                                   related_name="+", verbose_name=_("处理人"))
+    handled_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("举报时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("举报")
@@ -102,7 +106,8 @@ class Report(models.Model):
 class ModerationAction(models.Model):
     """Audit row: one for every moderation action, never edited or deleted."""
 
-    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="moderation_actions")
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="moderation_actions",
+                                  verbose_name=_("社群"))
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                               verbose_name=_("操作人"))
     kind = models.CharField(_("操作"), max_length=20, choices=ModerationKind.choices)
@@ -112,7 +117,7 @@ class ModerationAction(models.Model):
     target_id = models.BigIntegerField(_("对象ID"), null=True, blank=True)
     reason = models.CharField(_("理由"), max_length=300, blank=True, default="")
     until = models.DateTimeField(_("截止"), null=True, blank=True)
-    detail = models.JSONField(default=dict, blank=True)
+    detail = models.JSONField(_("详情"), default=dict, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
 
     class Meta:

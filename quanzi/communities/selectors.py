@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from quanzi.communities.enums import MembershipStatus, Visibility
-from quanzi.communities.models import Community, Membership
-from quanzi.communities.permissions import ROLE_PERMISSIONS
-from quanzi.core.errors import NotAuthenticated, NotFound, PermissionDenied
+from quanzi.communities.enums import MembershipStatus, ReportStatus, Role, Vertical, Visibility
+from quanzi.communities.models import Community, Invitation, Membership, ModerationAction, Report
+from quanzi.communities.permissions import PERMISSIONS, ROLE_PERMISSIONS
+from quanzi.core.errors import InvalidInput, NotAuthenticated, NotFound, PermissionDenied
 
 
 def _authed(user: Any) -> bool:
@@ -106,3 +107,148 @@ def joined_community_ids(*, user: Any) -> list[int]:
         return []
     return list(Membership.objects.filter(user=user, status=MembershipStatus.ACTIVE)
                 .values_list("community_id", flat=True))
+
+
+# --- discovery and search -------------------------------------------------------------------------------
+
+
+def community_list(*, user: Any, vertical: str | None = None) -> QuerySet[Community]:
+    """Discover: the communities this viewer may see, optionally of one vertical, biggest first."""
+    qs = Community.objects.select_related("owner").filter(visible_communities_q(user=user))
+    if vertical:
+        if vertical not in Vertical.values:
+            raise InvalidInput("invalid_vertical", _("请选择有效的垂类"))
+        qs = qs.filter(vertical=vertical)
+    return qs.order_by("-member_count", "-id")
+
+
+_PUNCT = re.compile(r"^[\W_]+$")
+MAX_SEARCH_TERMS = 8
+
+
+def search_terms(q: str) -> list[str]:
+    """Split a query into terms: on whitespace when it has any, else with jieba's search-mode cut
+    (single characters are dropped when longer words exist, so "的" does not match everything)."""
+    q = (q or "").strip().lower()
+    if not q:
+        return []
+    if re.search(r"\s", q):
+        raw = q.split()
+    else:
+        import jieba  # imported lazily: loading its dictionary takes a moment
+
+        raw = [t.strip() for t in jieba.lcut_for_search(q)]
+        longer = [t for t in raw if len(t) > 1]
+        if longer:
+            raw = longer
+        if q not in raw:
+            raw.append(q)
+    terms: list[str] = []
+    for t in raw:
+        if t and not _PUNCT.match(t) and t not in terms:
+            terms.append(t)
+    return terms[:MAX_SEARCH_TERMS]
+
+
+def community_search(*, user: Any, q: str) -> QuerySet[Community]:
+    """Keyword search over name, positioning and tags: a community matches when any term is a substring;
+    more matched terms rank higher, then bigger communities."""
+    terms = search_terms(q)
+    if not terms:
+        return Community.objects.none()
+    score = sum((Case(When(search_text__contains=t, then=Value(1)), default=Value(0),
+                      output_field=IntegerField()) for t in terms), Value(0))
+    any_term = Q()
+    for t in terms:
+        any_term |= Q(search_text__contains=t)
+    return (Community.objects.select_related("owner").filter(visible_communities_q(user=user))
+            .filter(any_term).annotate(score=score).order_by("-score", "-member_count", "-id"))
+
+
+def my_communities(*, user: Any) -> QuerySet[Community]:
+    """The communities a user belongs to (active memberships), with `my_role`, most recently joined first."""
+    if not _authed(user):
+        return Community.objects.none()
+    return (Community.objects.select_related("owner")
+            .filter(memberships__user=user, memberships__status=MembershipStatus.ACTIVE)
+            .annotate(my_role=F("memberships__role"), my_joined_at=F("memberships__joined_at"))
+            .order_by("-my_joined_at", "-id"))
+
+
+# --- members --------------------------------------------------------------------------------------------
+
+_ROLE_ORDER = Case(*[When(role=r, then=Value(i)) for i, r in enumerate(
+    [Role.OWNER, Role.ADMIN, Role.KOL, Role.MEMBER])], default=Value(9), output_field=IntegerField())
+
+
+def member_list(*, community: Community, viewer: Any, role: str | None = None) -> QuerySet[Membership]:
+    """Active members, owner and admins first. Anyone who may see the community may see its members."""
+    require_perm(user=viewer, community=community, perm="view")
+    qs = Membership.objects.select_related("user").filter(community=community, status=MembershipStatus.ACTIVE)
+    if role:
+        if role not in Role.values:
+            raise InvalidInput("invalid_role", _("角色取值无效"))
+        qs = qs.filter(role=role)
+    return qs.annotate(role_order=_ROLE_ORDER).order_by("role_order", "joined_at", "id")
+
+
+def pending_list(*, community: Community, viewer: Any) -> QuerySet[Membership]:
+    require_perm(user=viewer, community=community, perm="approve_members")
+    return (Membership.objects.select_related("user")
+            .filter(community=community, status=MembershipStatus.PENDING).order_by("created_at", "id"))
+
+
+def banned_list(*, community: Community, viewer: Any) -> QuerySet[Membership]:
+    require_perm(user=viewer, community=community, perm="ban")
+    return (Membership.objects.select_related("user")
+            .filter(community=community, status=MembershipStatus.BANNED).order_by("-id"))
+
+
+def invitation_list(*, community: Community, viewer: Any) -> QuerySet[Invitation]:
+    """Moderators see every code of the community; other members see the codes they made."""
+    require_perm(user=viewer, community=community, perm="invite")
+    qs = Invitation.objects.select_related("created_by").filter(community=community)
+    if not has_perm(user=viewer, community=community, perm="moderate"):
+        qs = qs.filter(created_by=viewer)
+    return qs.order_by("-created_at", "-id")
+
+
+def invitation_is_usable(inv: Invitation) -> bool:
+    return (not inv.revoked and (inv.expires_at is None or inv.expires_at > timezone.now())
+            and (inv.max_uses is None or inv.use_count < inv.max_uses))
+
+
+def report_list(*, community: Community, viewer: Any, status: str | None = None) -> QuerySet[Report]:
+    """The reports queue: open ones first (oldest first, so nothing waits forever), then handled ones."""
+    require_perm(user=viewer, community=community, perm="moderate")
+    qs = Report.objects.select_related("reporter", "handled_by").filter(community=community)
+    if status:
+        if status not in ReportStatus.values:
+            raise InvalidInput("invalid_status", _("状态取值无效"))
+        qs = qs.filter(status=status)
+    is_open = Case(When(status=ReportStatus.OPEN, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return qs.annotate(open_first=is_open).order_by("open_first", "-created_at", "-id")
+
+
+def moderation_log(*, community: Community, viewer: Any) -> QuerySet[ModerationAction]:
+    require_perm(user=viewer, community=community, perm="moderate")
+    return (ModerationAction.objects.select_related("actor", "target_user")
+            .filter(community=community).order_by("-created_at", "-id"))
+
+
+def community_for_join(*, slug: str, user: Any, code: str | None = None) -> Community:
+    """The community to join by slug: visible to the viewer, or reachable through an invitation code of it
+    (an invite-only community stays a 404 to anyone without either)."""
+    community = Community.objects.select_related("owner").filter(slug=slug).first()
+    if community is None:
+        raise NotFound("community_not_found", _("社群不存在或无权查看"))
+    if can_view(user=user, community=community):
+        return community
+    if code and Invitation.objects.filter(community=community, code=code.strip()).exists():
+        return community
+    raise NotFound("community_not_found", _("社群不存在或无权查看"))
+
+
+def viewer_permissions(*, user: Any, community: Community) -> list[str]:
+    """The permission codes the viewer holds in this community, in the written order."""
+    return [code for code in PERMISSIONS if has_perm(user=user, community=community, perm=code)]

@@ -85,3 +85,13 @@ def test_notifications_list_and_mark_read(member, other):
     c = api_client(member)
     assert c.get("/api/v1/accounts/notifications").json()["count"] == 1
     assert c.post("/api/v1/accounts/notifications/read", {}, content_type="application/json").json()["count"] == 1
+
+
+def test_broken_json_gets_a_code(client):
+    r = client.post("/api/v1/accounts/login", "{nope", content_type="application/json")
+    assert r.status_code == 400 and r.json()["code"] == "invalid_json"
+
+
+def test_post_without_body_means_no_fields(member, other):
+    r = api_client(member).post(f"/api/v1/accounts/users/{other.pk}/follow")
+    assert r.status_code == 204

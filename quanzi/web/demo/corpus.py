@@ -1,6 +1,8 @@
 """Chinese texts for the demo data: communities, post titles and bodies, comments. Deterministic."""
 
-COMMUNITIES = [
+from typing import Any
+
+COMMUNITIES: list[dict[str, Any]] = [
     {"slug": "mama-baby", "name": "新手妈妈互助圈", "vertical": "mother_baby", "tags": ["辅食", "睡眠", "早教", "好物"],
      "positioning": "0–3 岁宝宝的喂养、睡眠与好物分享，妈妈们互相支招", "visibility": "public"},
     {"slug": "beauty-lab", "name": "成分党美妆实验室", "vertical": "beauty", "tags": ["护肤", "成分", "防晒", "测评"],
