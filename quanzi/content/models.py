@@ -19,6 +19,8 @@ class Post(models.Model):
                               db_index=True)
     status_reason = models.CharField(_("状态说明"), max_length=300, blank=True, default="")
     publish_at = models.DateTimeField(_("发布时间"), null=True, blank=True, db_index=True)
+    # publish_at as Unix seconds: lets the hot score's time decay run in SQL on SQLite and PostgreSQL alike.
+    publish_ts = models.BigIntegerField(default=0, editable=False)
     accepted_answer = models.ForeignKey("Comment", on_delete=models.SET_NULL, null=True, blank=True,
                                         related_name="+", verbose_name=_("采纳的回答"))
     like_count = models.PositiveIntegerField(_("点赞数"), default=0)
@@ -40,6 +42,36 @@ class Post(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.body[:30]
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        # publish_ts is derived from publish_at (for the hot score in SQL); keep them in step on every save.
+        self.publish_ts = int(self.publish_at.timestamp()) if self.publish_at is not None else 0
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "publish_at" in update_fields:  # type: ignore[operator]
+            kwargs["update_fields"] = {*update_fields, "publish_ts"}  # type: ignore[misc]
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def effective_status(self) -> str:
+        """A scheduled post whose time has come reads as published, even before the job flips it."""
+        from django.utils import timezone
+
+        if self.status == PostStatus.SCHEDULED and self.publish_at is not None and self.publish_at <= timezone.now():
+            return str(PostStatus.PUBLISHED)
+        return str(self.status)
+
+    # Viewer state, filled by selectors.posts_with_viewer_state() through prefetches (no query here).
+    @property
+    def viewer_kinds(self) -> set[str]:
+        return {r.kind for r in getattr(self, "viewer_reactions", [])}
+
+    @property
+    def liked(self) -> bool:
+        return "like" in self.viewer_kinds
+
+    @property
+    def favourited(self) -> bool:
+        return "favourite" in self.viewer_kinds
 
 
 class PostImage(models.Model):
@@ -63,6 +95,20 @@ class Poll(models.Model):
         verbose_name = _("投票")
         verbose_name_plural = _("投票")
 
+    def __str__(self) -> str:
+        return str(self.post)
+
+    @property
+    def is_closed(self) -> bool:
+        from django.utils import timezone
+
+        return self.closes_at <= timezone.now()
+
+    @property
+    def viewer_option_ids(self) -> set[int]:
+        """Options the viewer chose (prefetched as `viewer_votes`)."""
+        return {v.option_id for v in getattr(self, "viewer_votes", [])}
+
 
 class PollOption(models.Model):
     poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="options")
@@ -71,7 +117,12 @@ class PollOption(models.Model):
     vote_count = models.PositiveIntegerField(_("票数"), default=0)
 
     class Meta:
+        verbose_name = _("投票选项")
+        verbose_name_plural = _("投票选项")
         ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.text
 
 
 class PollVote(models.Model):
@@ -81,6 +132,8 @@ class PollVote(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("投票记录")
+        verbose_name_plural = _("投票记录")
         constraints = [models.UniqueConstraint(fields=["option", "user"], name="uniq_poll_vote")]
         indexes = [models.Index(fields=["poll", "user"])]
 
@@ -100,6 +153,18 @@ class OfflineEvent(models.Model):
         verbose_name = _("线下活动")
         verbose_name_plural = _("线下活动")
 
+    def __str__(self) -> str:
+        return str(self.post)
+
+    @property
+    def is_full(self) -> bool:
+        return self.signup_count >= self.capacity
+
+    @property
+    def viewer_signed_up(self) -> bool:
+        """True when the viewer signed up (prefetched as `viewer_signups`)."""
+        return bool(getattr(self, "viewer_signups", []))
+
 
 class EventSignup(models.Model):
     event = models.ForeignKey(OfflineEvent, on_delete=models.CASCADE, related_name="signups")
@@ -107,6 +172,8 @@ class EventSignup(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("活动报名")
+        verbose_name_plural = _("活动报名")
         constraints = [models.UniqueConstraint(fields=["event", "user"], name="uniq_event_signup")]
 
 
@@ -135,6 +202,8 @@ class Reaction(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("点赞/收藏")
+        verbose_name_plural = _("点赞/收藏")
         constraints = [models.UniqueConstraint(fields=["post", "user", "kind"], name="uniq_reaction")]
         indexes = [models.Index(fields=["user", "kind", "created_at"])]
 

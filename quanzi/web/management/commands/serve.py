@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from typing import Any
 
 from django.core.management import call_command
@@ -19,6 +20,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not options["no_jobs"]:
             consumer = HUEY.create_consumer(workers=2, worker_type="thread", periodic=True, check_worker_health=False)
-            consumer.start()  # starts worker and scheduler threads; returns at once
+            saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
+            consumer.start()  # starts daemon worker and scheduler threads; returns at once
+            for sig, handler in saved.items():  # keep Ctrl-C stopping the server, not only huey's loop
+                signal.signal(sig, handler)
             self.stdout.write(self.style.SUCCESS("jobs: in-process consumer started (2 threads, periodic on)"))
         call_command("runserver", options["addrport"], use_reloader=False)

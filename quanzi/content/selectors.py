@@ -1,0 +1,314 @@
+"""Content reads: visibility, feeds (latest / hot), search, comments, events, check-ins.
+
+Visibility of a post: status `published`, or `scheduled` whose `publish_at` has come. A scheduled post counts as
+published when read even if the publishing job never ran; the job only flips the status and bumps counters.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from functools import reduce
+from operator import add
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Case, Expression, F, FloatField, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Cast, Greatest, Power
+from django.utils import timezone
+
+from quanzi.accounts.selectors import following_ids
+from quanzi.communities.models import Community
+from quanzi.communities.selectors import (
+    can_view,
+    has_perm,
+    joined_community_ids,
+    require_perm,
+    visible_communities_q,
+)
+from quanzi.content import errors
+from quanzi.content.enums import CommentStatus, PostKind, PostStatus
+from quanzi.content.models import (
+    CheckIn,
+    Comment,
+    EventSignup,
+    PollVote,
+    Post,
+    Reaction,
+    SensitiveWord,
+    Share,
+)
+from quanzi.core.timeutil import local_today
+
+# Statuses an author still sees on their own post (a reason is shown with held / rejected ones).
+AUTHOR_VISIBLE = (PostStatus.HELD, PostStatus.REJECTED, PostStatus.SCHEDULED)
+
+
+def _authed(user: Any) -> bool:
+    return user is not None and bool(getattr(user, "is_authenticated", False))
+
+
+def can_moderate(*, user: Any, community: Community) -> bool:
+    """Community moderators (perm "moderate"), and platform operators (staff) everywhere."""
+    if _authed(user) and user.is_staff:
+        return True
+    return has_perm(user=user, community=community, perm="moderate")
+
+
+def public_q(*, now: dt.datetime | None = None, prefix: str = "") -> Q:
+    """Posts everyone (who may see the community) can read."""
+    now = now or timezone.now()
+    return Q(**{f"{prefix}status": PostStatus.PUBLISHED}) | Q(
+        **{f"{prefix}status": PostStatus.SCHEDULED, f"{prefix}publish_at__lte": now})
+
+
+def post_is_public(post: Post, *, now: dt.datetime | None = None) -> bool:
+    now = now or timezone.now()
+    if post.status == PostStatus.PUBLISHED:
+        return True
+    return post.status == PostStatus.SCHEDULED and post.publish_at is not None and post.publish_at <= now
+
+
+def posts_with_viewer_state(qs: QuerySet[Post], viewer: Any) -> QuerySet[Post]:
+    """Everything a post card needs in a constant number of queries, whatever the page size:
+    author + community + poll + event joined; images, poll options, and the viewer's own reactions,
+    poll votes and event sign-ups prefetched (one query each). Read them with `post.liked`,
+    `post.favourited`, `post.poll.viewer_option_ids`, `post.event.viewer_signed_up`."""
+    qs = qs.select_related("author", "community", "poll", "event").prefetch_related("images", "poll__options")
+    if _authed(viewer):
+        qs = qs.prefetch_related(
+            Prefetch("reactions", queryset=Reaction.objects.filter(user=viewer), to_attr="viewer_reactions"),
+            Prefetch("poll__votes", queryset=PollVote.objects.filter(user=viewer), to_attr="viewer_votes"),
+            Prefetch("event__signups", queryset=EventSignup.objects.filter(user=viewer), to_attr="viewer_signups"),
+        )
+    return qs
+
+
+def _latest(qs: QuerySet[Post]) -> QuerySet[Post]:
+    return qs.order_by(F("publish_at").desc(nulls_last=True), "-id")
+
+
+def hot_score_expr(*, now: dt.datetime | None = None) -> Expression:
+    """The hot score, computed in SQL (SQLite and PostgreSQL):
+
+        score = (likes + 2·comments + 3·shares + favourites + 1) / (age_hours + 2) ^ gravity
+
+    an HN-style gravity (settings.QUANZI["HOT_GRAVITY"], 1.5 by default): interactions lift a post, age pulls
+    it down, so a fresh post with a few likes beats an old one with slightly more. `age_hours` comes from the
+    stored `publish_ts` (Unix seconds of publish_at), because SQLite cannot take the epoch of a datetime.
+    """
+    now = now or timezone.now()
+    gravity = float(settings.QUANZI["HOT_GRAVITY"])
+    points = Cast(F("like_count") + 2 * F("comment_count") + 3 * F("share_count") + F("favourite_count") + 1,
+                  FloatField())
+    age_hours = (Value(now.timestamp(), output_field=FloatField()) - Cast(F("publish_ts"), FloatField())) / Value(
+        3600.0, output_field=FloatField())
+    base = Greatest(age_hours, Value(0.0, output_field=FloatField())) + Value(2.0, output_field=FloatField())
+    return points / Power(base, Value(gravity, output_field=FloatField()))
+
+
+def _hot(qs: QuerySet[Post], now: dt.datetime | None = None) -> QuerySet[Post]:
+    return qs.annotate(hot=hot_score_expr(now=now)).order_by("-hot", F("publish_at").desc(nulls_last=True), "-id")
+
+
+def _ordered(qs: QuerySet[Post], order: str) -> QuerySet[Post]:
+    return _hot(qs) if order == "hot" else _latest(qs)
+
+
+def post_get_for_viewer(*, post_id: int, viewer: Any) -> Post:
+    """The post, or 404 when the viewer may not see its community or the post is not visible to them.
+    Authors still see their held / rejected / scheduled posts; moderators see every status."""
+    post = posts_with_viewer_state(Post.objects.filter(pk=post_id), viewer).first()
+    if post is None or not can_view(user=viewer, community=post.community):
+        raise errors.post_not_found()
+    if post_is_public(post):
+        return post
+    if _authed(viewer) and post.author_id == viewer.pk and post.status in AUTHOR_VISIBLE:
+        return post
+    if can_moderate(user=viewer, community=post.community):
+        return post
+    raise errors.post_not_found()
+
+
+def post_get_plain(*, post_id: int) -> Post:
+    """A post with its community, for services (they check permissions themselves)."""
+    post = Post.objects.select_related("community", "author").filter(pk=post_id).first()
+    if post is None:
+        raise errors.post_not_found()
+    return post
+
+
+def community_feed(*, community: Community, viewer: Any, order: str = "latest") -> QuerySet[Post]:
+    if not can_view(user=viewer, community=community):
+        raise errors.post_not_found()
+    qs = Post.objects.filter(public_q(), community=community)
+    return _ordered(posts_with_viewer_state(qs, viewer), order)
+
+
+def public_hot_feed(*, viewer: Any = None) -> QuerySet[Post]:
+    """Hot posts across the communities anyone may read (the visitor's home page)."""
+    qs = Post.objects.filter(public_q(), visible_communities_q(user=None, prefix="community__"))
+    return _hot(posts_with_viewer_state(qs, viewer))
+
+
+def home_feed(*, viewer: Any, order: str = "latest") -> QuerySet[Post]:
+    """Posts from the viewer's communities and from members they follow (in communities the viewer may see).
+    Visitors get the public hot feed."""
+    if not _authed(viewer):
+        return public_hot_feed()
+    scope = Q(community_id__in=joined_community_ids(user=viewer))
+    followed = following_ids(user=viewer)
+    if followed:
+        scope |= Q(author_id__in=followed) & visible_communities_q(user=viewer, prefix="community__")
+    qs = Post.objects.filter(public_q()).filter(scope)
+    return _ordered(posts_with_viewer_state(qs, viewer), order)
+
+
+def member_posts(*, user_id: int, viewer: Any) -> QuerySet[Post]:
+    """A member's posts in communities the viewer may see; the member also sees their own pending ones."""
+    visible = public_q()
+    if _authed(viewer) and viewer.pk == user_id:
+        visible |= Q(status__in=AUTHOR_VISIBLE)
+    qs = Post.objects.filter(visible, visible_communities_q(user=viewer, prefix="community__"), author_id=user_id)
+    return _latest(posts_with_viewer_state(qs, viewer))
+
+
+_PUNCT = re.compile(r"^[\W_]+$", re.UNICODE)
+
+
+def search_terms(q: str) -> list[str]:
+    """Split on whitespace; a query without spaces (Chinese usually) is cut with jieba's search mode.
+    Punctuation is dropped, and single characters too when longer terms exist."""
+    q = (q or "").strip().lower()[:100]
+    if not q:
+        return []
+    parts = q.split()
+    if len(parts) == 1:
+        import jieba
+
+        parts = jieba.lcut_for_search(q) or [q]
+    terms: list[str] = []
+    for part in parts:
+        part = part.strip()
+        if part and not _PUNCT.match(part) and part not in terms:
+            terms.append(part)
+    if any(len(t) > 1 for t in terms):
+        terms = [t for t in terms if len(t) > 1]
+    return terms[:10]
+
+
+def search_text_of(*, title: str, body: str) -> str:
+    return f"{title}\n{body}".lower()
+
+
+def search_posts(*, q: str, viewer: Any) -> QuerySet[Post]:
+    """Posts whose title or body contain the query's terms, ranked by how many terms match, then recency.
+    Only public posts in communities the viewer may see."""
+    terms = search_terms(q)
+    if not terms:
+        return Post.objects.none()
+    match = reduce(lambda a, b: a | b, [Q(search_text__icontains=t) for t in terms])
+    rank = reduce(add, [Case(When(search_text__icontains=t, then=Value(1)), default=Value(0),
+                             output_field=IntegerField()) for t in terms])
+    qs = Post.objects.filter(public_q(), visible_communities_q(user=viewer, prefix="community__")).filter(match)
+    return posts_with_viewer_state(qs, viewer).annotate(rank=rank).order_by("-rank", F("publish_at").desc(nulls_last=True), "-id")
+
+
+def events_upcoming(*, community: Community, viewer: Any) -> QuerySet[Post]:
+    """Event posts whose activity has not started yet, soonest first."""
+    if not can_view(user=viewer, community=community):
+        raise errors.post_not_found()
+    qs = Post.objects.filter(public_q(), community=community, kind=PostKind.EVENT,
+                             event__starts_at__gt=timezone.now())
+    return posts_with_viewer_state(qs, viewer).order_by("event__starts_at", "id")
+
+
+def held_posts(*, community: Community, viewer: Any) -> QuerySet[Post]:
+    """The review queue: held posts, oldest first. Moderators only."""
+    if not can_moderate(user=viewer, community=community):
+        require_perm(user=viewer, community=community, perm="moderate")
+    qs = Post.objects.filter(community=community, status=PostStatus.HELD)
+    return posts_with_viewer_state(qs, viewer).order_by("created_at", "id")
+
+
+def _comment_visible_q(viewer: Any) -> Q:
+    q = Q(status__in=(CommentStatus.VISIBLE, CommentStatus.FOLDED))
+    if _authed(viewer):
+        q |= Q(status=CommentStatus.HELD, author_id=viewer.pk)
+    return q
+
+
+def comment_tree(*, post: Post, viewer: Any) -> QuerySet[Comment]:
+    """Top-level comments (the accepted answer first, then oldest first), each with `replies` prefetched.
+    Folded comments stay in the tree (shown as folded); held ones only to their author."""
+    visible = _comment_visible_q(viewer)
+    replies = Comment.objects.filter(visible).select_related("author").order_by("created_at", "id")
+    accepted = post.accepted_answer_id or 0
+    return (Comment.objects.filter(visible, post=post, parent__isnull=True).select_related("author")
+            .prefetch_related(Prefetch("replies", queryset=replies))
+            .annotate(accepted=Case(When(pk=accepted, then=Value(1)), default=Value(0),
+                                    output_field=IntegerField()))
+            .order_by("-accepted", "created_at", "id"))
+
+
+def held_comments(*, community: Community, viewer: Any) -> QuerySet[Comment]:
+    """Comments held by the sensitive-word filter, oldest first. Moderators only."""
+    if not can_moderate(user=viewer, community=community):
+        require_perm(user=viewer, community=community, perm="moderate")
+    return (Comment.objects.filter(post__community=community, status=CommentStatus.HELD)
+            .select_related("author", "post").order_by("created_at", "id"))
+
+
+def comment_get(*, comment_id: int) -> Comment:
+    comment = Comment.objects.select_related("post__community", "author").filter(pk=comment_id).first()
+    if comment is None:
+        raise errors.comment_not_found()
+    return comment
+
+
+def share_get(*, token: str) -> Share:
+    share = Share.objects.select_related("post__community", "sharer").filter(token=token).first()
+    if share is None:
+        raise errors.share_not_found()
+    return share
+
+
+def checkin_streak(*, user: Any, community: Community) -> int:
+    """The current streak: the last check-in's streak if it was today or yesterday (Asia/Shanghai), else 0."""
+    if not _authed(user):
+        return 0
+    last = CheckIn.objects.filter(user=user, community=community).order_by("-day").first()
+    if last is None or last.day < local_today() - dt.timedelta(days=1):
+        return 0
+    return last.streak
+
+
+def checkin_status(*, user: Any, community: Community, year: int | None = None,
+                   month: int | None = None) -> dict[str, Any]:
+    """Streak, whether today is done, and the calendar of a month (default: this month, Asia/Shanghai)."""
+    today = local_today()
+    year, month = year or today.year, month or today.month
+    if not _authed(user):
+        return {"streak": 0, "checked_today": False, "days": [], "year": year, "month": month, "total": 0}
+    first = dt.date(year, month, 1)
+    last = dt.date(year, month, calendar.monthrange(year, month)[1])
+    rows = list(CheckIn.objects.filter(user=user, community=community)
+                .filter(Q(day__range=(first, last)) | Q(day__gte=today - dt.timedelta(days=1)))
+                .order_by("day"))
+    recent = [r for r in rows if r.day >= today - dt.timedelta(days=1)]
+    streak = recent[-1].streak if recent else 0
+    return {
+        "streak": streak,
+        "checked_today": any(r.day == today for r in recent),
+        "days": [r.day for r in rows if first <= r.day <= last],
+        "year": year,
+        "month": month,
+        "total": CheckIn.objects.filter(user=user, community=community).count(),
+    }
+
+
+def sensitive_word_list(*, viewer: Any) -> QuerySet[SensitiveWord]:
+    if not (_authed(viewer) and viewer.is_staff):
+        raise errors.staff_only()
+    return SensitiveWord.objects.order_by("word")

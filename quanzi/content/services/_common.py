@@ -1,0 +1,61 @@
+"""Helpers shared by the content services (not part of the app's interface)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import F
+
+from quanzi.communities.models import Community
+from quanzi.communities.selectors import require_perm
+from quanzi.communities.services import moderation_record
+from quanzi.content import errors
+from quanzi.content.enums import PostStatus
+from quanzi.content.models import Post
+from quanzi.content.selectors import post_is_public
+
+
+def require_open_post(*, user: Any, post: Post, perm: str = "post") -> None:
+    """The user may act on this post: the community permission holds and the post is visible to everyone."""
+    require_perm(user=user, community=post.community, perm=perm)
+    if not post_is_public(post):
+        raise errors.post_not_open()
+
+
+def require_moderator(*, user: Any, community: Community) -> None:
+    """Community moderators (perm "moderate"), and platform operators (staff) everywhere."""
+    if user is not None and getattr(user, "is_authenticated", False) and user.is_staff:
+        return
+    require_perm(user=user, community=community, perm="moderate")
+
+
+def community_post_count(community_id: int, delta: int) -> None:
+    """Keep the community's post counter (published posts) in step, by conditional F() update."""
+    qs = Community.objects.filter(pk=community_id)
+    if delta < 0:
+        qs = qs.filter(post_count__gte=-delta)
+    qs.update(post_count=F("post_count") + delta)
+
+
+def moderation_audit(*, community: Community, actor: Any, kind: str, target_user: Any = None,
+                     target_type: str = "", target_id: int | None = None, reason: str = "",
+                     detail: dict[str, Any] | None = None) -> None:
+    """One audit row through the communities app (its `moderation_record` service)."""
+    moderation_record(community=community, actor=actor, kind=kind, target_user=target_user,
+                      target_type=target_type, target_id=target_id, reason=reason, detail=detail)
+
+
+def post_set_status(post: Post, status: str, reason: str = "", *, only_from: tuple[str, ...] = ()) -> bool:
+    """Move a post to `status` by conditional update and keep the community counter (published posts) right.
+    Returns False when the post was already in that status (or not in `only_from`)."""
+    qs = Post.objects.filter(pk=post.pk).exclude(status=status)
+    if only_from:
+        qs = qs.filter(status__in=only_from)
+    was_published = qs.filter(status=PostStatus.PUBLISHED).update(status=status, status_reason=reason)
+    changed = was_published or qs.update(status=status, status_reason=reason)
+    if was_published and status != PostStatus.PUBLISHED:
+        community_post_count(post.community_id, -1)
+    elif changed and status == PostStatus.PUBLISHED:
+        community_post_count(post.community_id, +1)
+    post.refresh_from_db(fields=["status", "status_reason"])
+    return bool(changed)
