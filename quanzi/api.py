@@ -11,12 +11,14 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
 from quanzi.accounts.api import router as accounts_router
+from quanzi.aftersales.api import router as aftersales_router
 from quanzi.catalog.api import router as catalog_router
 from quanzi.communities.api import router as communities_router
 from quanzi.content.api import router as content_router
 from quanzi.core.errors import DomainError
 from quanzi.orders.api import router as orders_router
 from quanzi.payments.api import router as payments_router
+from quanzi.settlements.api import router as settlements_router
 
 
 class JsonOrFormParser(Parser):
@@ -80,3 +82,5 @@ api.add_router("/content", content_router)
 api.add_router("/catalog", catalog_router)
 api.add_router("/orders", orders_router)
 api.add_router("/payments", payments_router)
+api.add_router("/aftersales", aftersales_router)
+api.add_router("/settlements", settlements_router)

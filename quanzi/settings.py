@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "quanzi.catalog",
     "quanzi.orders",
     "quanzi.payments",
+    "quanzi.aftersales",
+    "quanzi.settlements",
     "quanzi.web",
 ]
 
@@ -130,6 +132,9 @@ QUANZI: dict[str, Any] = {
     "IMAGE_TYPES": ("image/jpeg", "image/png", "image/webp", "image/gif"),
     "HOT_GRAVITY": 1.5,
     "SHARE_ATTRIBUTION_DAYS": 7,
+    "ORDER_PAY_MINUTES": int(os.environ.get("QUANZI_ORDER_PAY_MINUTES", 15)),
+    "ORDER_AUTO_CONFIRM_DAYS": int(os.environ.get("QUANZI_ORDER_AUTO_CONFIRM_DAYS", 10)),
+    "RETURN_DAYS": int(os.environ.get("QUANZI_RETURN_DAYS", 7)),
 }
 
 LOGGING = {

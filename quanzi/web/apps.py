@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,7 @@ class WebConfig(AppConfig):
     name = "quanzi.web"
     label = "web"
     verbose_name = _("网站页面")
+
+    def ready(self) -> None:
+        # huey's Django integration only looks for `tasks` modules; ours are called `jobs` (ARCHITECTURE.md).
+        autodiscover_modules("jobs")

@@ -7,4 +7,6 @@ urlpatterns = [
     path("", include("quanzi.catalog.urls")),
     path("", include("quanzi.orders.urls")),
     path("", include("quanzi.payments.urls")),
+    path("", include("quanzi.aftersales.urls")),
+    path("", include("quanzi.settlements.urls")),
 ]
