@@ -1,1 +1,245 @@
-from django.db import models  # noqa: F401
+"""Order tables: addresses, shipping templates, carts, checkout sessions, orders and their lines, the status audit,
+shipments and refund bookkeeping. Money is integer fen."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from quanzi.orders.enums import OrderStatus, ShippingMode
+
+
+class Address(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="addresses",
+                             verbose_name=_("用户"))
+    name = models.CharField(_("收货人"), max_length=40)
+    phone = models.CharField(_("手机号"), max_length=20)
+    province = models.CharField(_("省"), max_length=20)
+    city = models.CharField(_("市"), max_length=20)
+    district = models.CharField(_("区县"), max_length=20)
+    detail = models.CharField(_("详细地址"), max_length=200)
+    is_default = models.BooleanField(_("默认地址"), default=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("收货地址")
+        verbose_name_plural = _("收货地址")
+        ordering = ["-is_default", "-id"]
+
+    @property
+    def full_text(self) -> str:
+        return f"{self.province}{self.city}{self.district}{self.detail}"
+
+
+class ShippingTemplate(models.Model):
+    """One fee rule per merchant: first unit fee + each additional unit, free at or above a threshold."""
+
+    merchant = models.OneToOneField("catalog.Merchant", on_delete=models.CASCADE, related_name="shipping_template",
+                                    verbose_name=_("商家"))
+    mode = models.CharField(_("计费方式"), max_length=10, choices=ShippingMode.choices, default=ShippingMode.PIECE)
+    first_units = models.PositiveIntegerField(_("首件/首重（件或克）"), default=1)
+    first_fee_fen = models.PositiveIntegerField(_("首费（分）"), default=0)
+    additional_units = models.PositiveIntegerField(_("续件/续重（件或克）"), default=1)
+    additional_fee_fen = models.PositiveIntegerField(_("续费（分）"), default=0)
+    free_threshold_fen = models.PositiveIntegerField(_("包邮门槛（分）"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("运费模板")
+        verbose_name_plural = _("运费模板")
+
+
+class Cart(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cart",
+                                verbose_name=_("用户"))
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("购物车")
+        verbose_name_plural = _("购物车")
+
+
+class CartItem(models.Model):
+    cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="items", verbose_name=_("购物车"))
+    sku = models.ForeignKey("catalog.Sku", on_delete=models.CASCADE, related_name="+", verbose_name=_("SKU"))
+    quantity = models.PositiveIntegerField(_("数量"), default=1)
+    price_seen_fen = models.PositiveIntegerField(_("加购时单价（分）"), default=0)
+    created_at = models.DateTimeField(_("加入时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("购物车商品")
+        verbose_name_plural = _("购物车商品")
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["cart", "sku"], name="uniq_cart_sku")]
+
+
+class CheckoutSession(models.Model):
+    """One checkout: groups the per-merchant orders it produced. Its idempotency key makes a replay return the
+    first result."""
+
+    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="checkouts",
+                              verbose_name=_("买家"))
+    idempotency_key = models.CharField(_("幂等键"), max_length=64)
+    total_fen = models.PositiveIntegerField(_("应付合计（分）"), default=0)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("结算单")
+        verbose_name_plural = _("结算单")
+        constraints = [models.UniqueConstraint(fields=["buyer", "idempotency_key"], name="uniq_checkout_key")]
+
+
+class Order(models.Model):
+    number = models.CharField(_("订单号"), max_length=32, unique=True)
+    checkout = models.ForeignKey(CheckoutSession, on_delete=models.PROTECT, related_name="orders",
+                                 verbose_name=_("结算单"))
+    buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders",
+                              verbose_name=_("买家"))
+    merchant = models.ForeignKey("catalog.Merchant", on_delete=models.PROTECT, related_name="orders",
+                                 verbose_name=_("商家"))
+    status = models.CharField(_("状态"), max_length=20, choices=OrderStatus.choices,
+                              default=OrderStatus.PENDING_PAYMENT, db_index=True)
+    # address snapshot
+    ship_name = models.CharField(_("收货人"), max_length=40)
+    ship_phone = models.CharField(_("手机号"), max_length=20)
+    ship_address = models.CharField(_("收货地址"), max_length=300)
+    # money (fen)
+    goods_fen = models.PositiveIntegerField(_("商品原价合计（分）"), default=0)
+    discount_fen = models.PositiveIntegerField(_("优惠合计（分）"), default=0)
+    shipping_fen = models.PositiveIntegerField(_("运费（分）"), default=0)
+    payable_fen = models.PositiveIntegerField(_("应付（分）"), default=0)
+    paid_fen = models.PositiveIntegerField(_("已付（分）"), default=0)
+    refunded_fen = models.PositiveIntegerField(_("已退（分）"), default=0)
+    commission_fen = models.PositiveIntegerField(_("平台佣金（分）"), default=0)
+    payment_ref = models.CharField(_("支付流水"), max_length=64, blank=True, default="")
+    note = models.CharField(_("买家备注"), max_length=200, blank=True, default="")
+    cancel_reason = models.CharField(_("取消原因"), max_length=200, blank=True, default="")
+    expires_at = models.DateTimeField(_("支付截止"), null=True, blank=True, db_index=True)
+    paid_at = models.DateTimeField(_("付款时间"), null=True, blank=True)
+    shipped_at = models.DateTimeField(_("发货时间"), null=True, blank=True, db_index=True)
+    delivered_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
+    stock_released = models.BooleanField(_("库存已释放"), default=False)
+    created_at = models.DateTimeField(_("下单时间"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("订单")
+        verbose_name_plural = _("订单")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["buyer", "status"]), models.Index(fields=["merchant", "status"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(refunded_fen__lte=models.F("paid_fen")),
+                                   name="order_refund_not_above_paid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class OrderLine(models.Model):
+    """One SKU in an order: snapshots, the price waterfall amounts, the commission and the closed-loop credit."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines", verbose_name=_("订单"))
+    sku = models.ForeignKey("catalog.Sku", on_delete=models.PROTECT, related_name="+", verbose_name=_("SKU"))
+    product = models.ForeignKey("catalog.Product", on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("商品"))
+    title = models.CharField(_("商品标题"), max_length=120)
+    spec = models.JSONField(_("规格"), default=dict, blank=True)
+    return_exemption = models.CharField(_("七天无理由例外"), max_length=20, default="none")
+    quantity = models.PositiveIntegerField(_("数量"))
+    unit_price_fen = models.PositiveIntegerField(_("单价（分）"))
+    list_fen = models.PositiveIntegerField(_("原价小计（分）"))
+    member_discount_fen = models.PositiveIntegerField(_("会员优惠（分）"), default=0)
+    campaign_discount_fen = models.PositiveIntegerField(_("活动优惠（分）"), default=0)
+    coupon_discount_fen = models.PositiveIntegerField(_("优惠券（分）"), default=0)
+    points_discount_fen = models.PositiveIntegerField(_("积分抵扣（分）"), default=0)
+    shipping_fen = models.PositiveIntegerField(_("运费分摊（分）"), default=0)
+    goods_payable_fen = models.PositiveIntegerField(_("商品实付（分）"), default=0)
+    payable_fen = models.PositiveIntegerField(_("实付（分）"), default=0)
+    commission_fen = models.PositiveIntegerField(_("平台佣金（分）"), default=0)
+    refunded_fen = models.PositiveIntegerField(_("已退（分）"), default=0)
+    # closed-loop credit (last touch within the attribution window)
+    share_token = models.CharField(_("分享码"), max_length=32, blank=True, default="")
+    post_id = models.BigIntegerField(_("帖子ID"), null=True, blank=True, db_index=True)
+    sharer_id = models.BigIntegerField(_("分享人ID"), null=True, blank=True, db_index=True)
+    kol_id = models.BigIntegerField(_("达人ID"), null=True, blank=True, db_index=True)
+    community_id = models.BigIntegerField(_("社群ID"), null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("订单商品")
+        verbose_name_plural = _("订单商品")
+        ordering = ["id"]
+
+
+class OrderStatusChange(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="status_changes",
+                              verbose_name=_("订单"))
+    from_status = models.CharField(_("原状态"), max_length=20, blank=True, default="")
+    to_status = models.CharField(_("新状态"), max_length=20)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="+", verbose_name=_("操作人"))
+    reason = models.CharField(_("说明"), max_length=200, blank=True, default="")
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("订单状态记录")
+        verbose_name_plural = _("订单状态记录")
+        ordering = ["id"]
+
+
+class Shipment(models.Model):
+    order = models.OneToOneField(Order, on_delete=models.CASCADE, related_name="shipment", verbose_name=_("订单"))
+    carrier = models.CharField(_("快递公司"), max_length=40)
+    tracking_no = models.CharField(_("运单号"), max_length=40)
+    shipped_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                   related_name="+", verbose_name=_("发货人"))
+    created_at = models.DateTimeField(_("发货时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("发货单")
+        verbose_name_plural = _("发货单")
+
+
+class TrackingEvent(models.Model):
+    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="events",
+                                 verbose_name=_("发货单"))
+    happened_at = models.DateTimeField(_("时间"))
+    location = models.CharField(_("地点"), max_length=60, blank=True, default="")
+    description = models.CharField(_("描述"), max_length=200)
+
+    class Meta:
+        verbose_name = _("物流轨迹")
+        verbose_name_plural = _("物流轨迹")
+        ordering = ["-happened_at", "-id"]
+
+
+class OrderPayment(models.Model):
+    """Every payment that reached the order, one row per payment reference (a replay finds it). `applied` is
+    False for money the order could not take (cancelled, or already paid), which payments refunds."""
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="payments_received",
+                              verbose_name=_("订单"))
+    payment_ref = models.CharField(_("支付流水"), max_length=64, unique=True)
+    amount_fen = models.PositiveIntegerField(_("金额（分）"))
+    applied = models.BooleanField(_("已用于付款"), default=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("收款记录")
+        verbose_name_plural = _("收款记录")
+
+
+class OrderRefund(models.Model):
+    """Refund bookkeeping on the order, one row per refund reference (idempotent)."""
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refunds", verbose_name=_("订单"))
+    refund_ref = models.CharField(_("退款单号"), max_length=64, unique=True)
+    amount_fen = models.PositiveIntegerField(_("金额（分）"))
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("退款记录")
+        verbose_name_plural = _("退款记录")

@@ -1,3 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from quanzi.orders import views
+
+urlpatterns = [
+    path("cart/", views.cart, name="cart"),
+    path("cart/add/", views.cart_add, name="cart-add"),
+    path("cart/set/<int:sku_id>/", views.cart_set, name="cart-set"),
+    path("checkout/", views.checkout, name="checkout"),
+    path("orders/", views.order_list, name="orders"),
+    path("orders/<int:order_id>/", views.order_detail, name="order_detail"),
+    path("orders/<int:order_id>/<str:action>/", views.order_action, name="order-action"),
+]

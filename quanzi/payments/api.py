@@ -1,3 +1,57 @@
-from ninja import Router
+"""Payments API: start paying an order, read a payment, gateway callbacks, an order's payments and refunds."""
 
-router = Router()
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Router, Status
+from ninja.pagination import paginate
+
+from quanzi.api_auth import current_user, required
+from quanzi.core.pagination import PageNumber
+from quanzi.payments import selectors, services
+from quanzi.payments.enums import GatewayName
+from quanzi.payments.gateways import available_gateways, get_gateway
+from quanzi.payments.models import Payment
+from quanzi.payments.schemas import GatewayOut, PaymentIn, PaymentOut, RefundOut
+
+router = Router(tags=["payments 支付"])
+
+
+@router.get("/gateways", response=list[GatewayOut], auth=None)
+def gateways(request: HttpRequest) -> list[dict[str, str]]:
+    return [{"name": n, "label": str(GatewayName(n).label)} for n in available_gateways()]
+
+
+@router.post("/", response={201: PaymentOut}, auth=required)
+def payment_create(request: HttpRequest, data: PaymentIn) -> Status:
+    payment = services.payment_create(user=current_user(request), order_id=data.order_id, gateway=data.gateway)
+    return Status(201, payment)
+
+
+@router.get("/orders/{order_id}/payments", response=list[PaymentOut], auth=required)
+@paginate(PageNumber)
+def order_payments(request: HttpRequest, order_id: int) -> object:
+    return selectors.payment_list_for_order(user=current_user(request), order_id=order_id)
+
+
+@router.get("/orders/{order_id}/refunds", response=list[RefundOut], auth=required)
+@paginate(PageNumber)
+def order_refunds(request: HttpRequest, order_id: int) -> object:
+    return selectors.refund_list_for_order(user=current_user(request), order_id=order_id)
+
+
+@router.post("/callback/{gateway}", auth=None, include_in_schema=True)
+def callback(request: HttpRequest, gateway: str) -> HttpResponse:
+    """Gateway notifications: no login; trusted only through the gateway's signature. Answered in the format the
+    gateway expects (WeChat Pay: 204 / JSON FAIL; Alipay: 'success' / 'fail'; sandbox: JSON)."""
+    gw = get_gateway(gateway)
+    outcome = services.payment_handle_callback(gateway=gateway, headers=dict(request.headers), body=request.body)
+    ack = gw.ack(outcome.ok, outcome.code, outcome.message)
+    return HttpResponse(ack.body, status=ack.status, content_type=ack.content_type)
+
+
+@router.get("/{payment_no}", response=PaymentOut, auth=required)
+def payment_get(request: HttpRequest, payment_no: str) -> Payment:
+    return selectors.payment_get_for_payer(user=current_user(request), payment_no=payment_no)
+
+

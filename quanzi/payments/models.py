@@ -1,1 +1,115 @@
-from django.db import models  # noqa: F401
+"""Payment tables: payments (one per attempt to pay an order), the gateway callback log, refunds.
+
+Money is integer fen. `Payment.refunded_fen` counts every refund that is pending, processing or succeeded; it
+only moves by conditional updates, and a database check keeps it at or below the amount paid.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from quanzi.payments.enums import CallbackResult, GatewayName, PaymentStatus, RefundKind, RefundStatus
+
+
+class Payment(models.Model):
+    order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="payments",
+                              verbose_name=_("订单"))
+    payer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payments",
+                              verbose_name=_("付款人"))
+    payment_no = models.CharField(_("支付单号"), max_length=32, unique=True)
+    gateway = models.CharField(_("支付方式"), max_length=16, choices=GatewayName.choices)
+    amount_fen = models.PositiveIntegerField(_("金额（分）"))
+    refunded_fen = models.PositiveIntegerField(_("已退及退款中（分）"), default=0)
+    status = models.CharField(_("状态"), max_length=16, choices=PaymentStatus.choices,
+                              default=PaymentStatus.CREATED, db_index=True)
+    gateway_txn_id = models.CharField(_("渠道交易号"), max_length=64, null=True, blank=True)
+    client_data = models.JSONField(_("客户端支付参数"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    paid_at = models.DateTimeField(_("支付时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("支付单")
+        verbose_name_plural = _("支付单")
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_fen__gt=0), name="payment_amount_positive"),
+            models.CheckConstraint(condition=Q(refunded_fen__lte=F("amount_fen")),
+                                   name="payment_refunds_not_above_amount"),
+            models.UniqueConstraint(fields=["gateway", "gateway_txn_id"], name="uniq_payment_gateway_txn"),
+        ]
+
+    def __str__(self) -> str:
+        return self.payment_no
+
+    @property
+    def refundable_fen(self) -> int:
+        if self.status not in (PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED):
+            return 0
+        return self.amount_fen - self.refunded_fen
+
+
+class PaymentCallback(models.Model):
+    """Every notification a gateway sent, verified or not. (gateway, notify_id) is unique: a redelivery of the
+    same notification finds the first row, returns its result and only counts the delivery."""
+
+    gateway = models.CharField(_("支付方式"), max_length=16, choices=GatewayName.choices)
+    notify_id = models.CharField(_("通知ID"), max_length=128, null=True, blank=True)
+    payment = models.ForeignKey(Payment, on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="callbacks", verbose_name=_("支付单"))
+    out_trade_no = models.CharField(_("商户支付单号"), max_length=64, blank=True, default="")
+    gateway_txn_id = models.CharField(_("渠道交易号"), max_length=64, blank=True, default="")
+    amount_fen = models.PositiveIntegerField(_("通知金额（分）"), null=True, blank=True)
+    raw_body = models.TextField(_("原始报文"), blank=True, default="")
+    headers = models.JSONField(_("签名相关请求头"), default=dict, blank=True)
+    verified = models.BooleanField(_("验签通过"), default=False)
+    result = models.CharField(_("处理结果"), max_length=16, choices=CallbackResult.choices)
+    error_code = models.CharField(_("错误码"), max_length=64, blank=True, default="")
+    deliveries = models.PositiveIntegerField(_("收到次数"), default=1)
+    created_at = models.DateTimeField(_("首次收到"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("最近收到"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("支付回调")
+        verbose_name_plural = _("支付回调日志")
+        ordering = ["-id"]
+        constraints = [models.UniqueConstraint(fields=["gateway", "notify_id"], name="uniq_callback_notify")]
+
+    def __str__(self) -> str:
+        return f"{self.gateway}:{self.notify_id or '-'} {self.result}"
+
+
+class Refund(models.Model):
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds",
+                                verbose_name=_("支付单"))
+    order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="payment_refunds",
+                              verbose_name=_("订单"))
+    refund_no = models.CharField(_("退款单号"), max_length=64, unique=True)
+    kind = models.CharField(_("类型"), max_length=20, choices=RefundKind.choices, default=RefundKind.AFTER_SALES)
+    amount_fen = models.PositiveIntegerField(_("金额（分）"))
+    reason = models.CharField(_("原因"), max_length=200, blank=True, default="")
+    status = models.CharField(_("状态"), max_length=16, choices=RefundStatus.choices,
+                              default=RefundStatus.PENDING, db_index=True)
+    gateway_refund_id = models.CharField(_("渠道退款单号"), max_length=64, blank=True, default="")
+    error_code = models.CharField(_("失败原因码"), max_length=64, blank=True, default="")
+    error_message = models.CharField(_("失败说明"), max_length=200, blank=True, default="")
+    book_on_order = models.BooleanField(_("退款成功后记入订单"), default=True)
+    attempts = models.PositiveIntegerField(_("提交次数"), default=0)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+", verbose_name=_("发起人"))
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("退款单")
+        verbose_name_plural = _("退款单")
+        ordering = ["-id"]
+        constraints = [models.CheckConstraint(condition=Q(amount_fen__gt=0), name="refund_amount_positive")]
+
+    def __str__(self) -> str:
+        return self.refund_no

@@ -1,0 +1,100 @@
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from quanzi.catalog import services
+from quanzi.catalog.models import (
+    Brand,
+    Category,
+    Merchant,
+    PostProduct,
+    Product,
+    ProductImage,
+    ShelfItem,
+    Sku,
+    StockMovement,
+)
+from quanzi.core.errors import DomainError
+
+
+@admin.register(Merchant)
+class MerchantAdmin(admin.ModelAdmin):
+    list_display = ("id", "business_name", "user", "status", "commission_rate", "created_at", "reviewed_at")
+    list_filter = ("status",)
+    search_fields = ("business_name", "licence_no", "contact_phone")
+    readonly_fields = ("status", "reviewed_by", "reviewed_at", "created_at")
+    actions = ["approve", "suspend"]
+
+    def _run(self, request: HttpRequest, queryset: QuerySet[Merchant], fn: Any, **kwargs: Any) -> None:
+        for merchant in queryset:
+            try:
+                fn(operator=request.user, merchant_id=merchant.pk, **kwargs)
+            except DomainError as exc:
+                self.message_user(request, f"{merchant}: {exc.message}", messages.ERROR)
+
+    @admin.action(description=_("批准入驻"))
+    def approve(self, request: HttpRequest, queryset: QuerySet[Merchant]) -> None:
+        self._run(request, queryset, services.merchant_approve)
+
+    @admin.action(description=_("暂停经营"))
+    def suspend(self, request: HttpRequest, queryset: QuerySet[Merchant]) -> None:
+        self._run(request, queryset, services.merchant_suspend, reason=str(_("运营后台暂停")))
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ("id", "name", "parent", "sort")
+    search_fields = ("name",)
+
+
+@admin.register(Brand)
+class BrandAdmin(admin.ModelAdmin):
+    list_display = ("id", "name")
+    search_fields = ("name",)
+
+
+class SkuInline(admin.TabularInline):
+    model = Sku
+    extra = 0
+    readonly_fields = ("stock",)  # stock changes only through the ledgered service
+
+
+class ImageInline(admin.TabularInline):
+    model = ProductImage
+    extra = 0
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    list_display = ("id", "title", "merchant", "category", "on_shelf", "return_exemption", "created_at")
+    list_filter = ("on_shelf", "return_exemption")
+    search_fields = ("title",)
+    inlines = [SkuInline, ImageInline]
+
+
+@admin.register(StockMovement)
+class StockMovementAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "sku", "delta", "reason", "order_id", "actor")
+    list_filter = ("reason",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ShelfItem)
+class ShelfItemAdmin(admin.ModelAdmin):
+    list_display = ("community", "product", "picked_by", "created_at")
+
+
+@admin.register(PostProduct)
+class PostProductAdmin(admin.ModelAdmin):
+    list_display = ("post", "product", "added_by", "created_at")

@@ -1,0 +1,26 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class MerchantStatus(models.TextChoices):
+    APPLIED = "applied", _("待审核")
+    APPROVED = "approved", _("已入驻")
+    SUSPENDED = "suspended", _("已暂停")
+    REJECTED = "rejected", _("已拒绝")
+
+
+class ReturnExemption(models.TextChoices):
+    """Why a product is excluded from the seven-day no-reason return (七天无理由退货)."""
+
+    NONE = "none", _("支持七天无理由")
+    PERISHABLE = "perishable", _("生鲜易腐")
+    CUSTOM = "custom", _("定制商品")
+    DIGITAL = "digital", _("数字化商品")
+    HYGIENE_OPENED = "hygiene_opened", _("拆封后影响卫生的商品")
+
+
+class StockReason(models.TextChoices):
+    ADJUST = "adjust", _("商家调整")
+    RESERVE = "reserve", _("下单占用")
+    RELEASE = "release", _("取消释放")
+    RETURN = "return", _("退货入库")

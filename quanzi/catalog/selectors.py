@@ -1,0 +1,155 @@
+"""Catalog reads: products a shopper may see, a merchant's own products, a product's community context and a
+community's shelf."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from quanzi.catalog import errors
+from quanzi.catalog.enums import MerchantStatus
+from quanzi.catalog.models import Brand, Category, Merchant, PostProduct, Product, ShelfItem, Sku
+from quanzi.communities.models import Community
+from quanzi.communities.selectors import can_view, visible_communities_q
+from quanzi.core.errors import NotAuthenticated, NotFound
+
+
+def sellable_q(prefix: str = "") -> Q:
+    return Q(**{f"{prefix}on_shelf": True, f"{prefix}merchant__status": MerchantStatus.APPROVED})
+
+
+def _is_owner(user: Any, product: Product) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False)
+                and product.merchant.user_id == user.pk)
+
+
+def product_get(*, product_id: int, user: Any = None) -> Product:
+    """A sellable product for anyone; the merchant also sees its own products off shelf. Otherwise 404."""
+    product = (Product.objects.select_related("merchant", "category", "brand")
+               .prefetch_related("images").filter(pk=product_id).first())
+    if product is None:
+        raise errors.product_not_found()
+    sellable = product.on_shelf and product.merchant.status == MerchantStatus.APPROVED
+    if not sellable and not _is_owner(user, product) and not getattr(user, "is_staff", False):
+        raise errors.product_not_found()
+    return product
+
+
+def product_skus(*, product: Product) -> QuerySet[Sku]:
+    return product.skus.filter(is_active=True).order_by("id")
+
+
+def category_descendant_ids(category_id: int) -> list[int]:
+    ids, frontier = [category_id], [category_id]
+    while frontier:
+        frontier = list(Category.objects.filter(parent_id__in=frontier).values_list("id", flat=True))
+        frontier = [i for i in frontier if i not in ids]
+        ids.extend(frontier)
+    return ids
+
+
+def product_list(*, search: str = "", category_id: int | None = None, merchant_id: int | None = None,
+                 community_id: int | None = None) -> QuerySet[Product]:
+    """Sellable products, newest first; `search` matches title, description and tags; a category includes its
+    sub-categories."""
+    qs = Product.objects.filter(sellable_q()).select_related("merchant", "category").prefetch_related("images",
+                                                                                                  "skus")
+    search = (search or "").strip()
+    if search:
+        qs = qs.filter(Q(title__icontains=search) | Q(description__icontains=search)
+                       | Q(tags__icontains=search) | Q(brand__name__icontains=search))
+    if category_id is not None:
+        qs = qs.filter(category_id__in=category_descendant_ids(category_id))
+    if merchant_id is not None:
+        qs = qs.filter(merchant_id=merchant_id)
+    if community_id is not None:
+        qs = qs.filter(shelf_items__community_id=community_id)
+    return qs.order_by("-id")
+
+
+def merchant_products(*, merchant: Merchant) -> QuerySet[Product]:
+    return (Product.objects.filter(merchant=merchant).select_related("merchant", "category")
+            .prefetch_related("skus", "images").order_by("-id"))
+
+
+def merchant_get_for_user(*, user: Any) -> Merchant | None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return Merchant.objects.filter(user=user).first()
+
+
+def merchant_list(*, operator: Any, status: str | None = None) -> QuerySet[Merchant]:
+    """All merchants, for operators only."""
+    if operator is None or not getattr(operator, "is_authenticated", False):
+        raise NotAuthenticated("not_authenticated", _("请先登录"))
+    if not operator.is_staff:
+        raise errors.not_operator()
+    qs = Merchant.objects.select_related("user").order_by("-id")
+    return qs.filter(status=status) if status else qs
+
+
+def price_range(*, product: Product) -> tuple[int, int] | None:
+    prices = [s.price_fen for s in product_skus(product=product)]
+    return (min(prices), max(prices)) if prices else None
+
+
+@dataclass
+class ProductContext:
+    """Where a product lives in the communities: the shelves that carry it and the posts with its card."""
+
+    communities: list[Community] = field(default_factory=list)
+    posts: list[Any] = field(default_factory=list)
+
+
+def product_context(*, product: Product, user: Any = None, limit: int = 10) -> ProductContext:
+    visible = visible_communities_q(user=user)
+    communities = list(Community.objects.filter(visible, shelf_items__product=product).order_by("-member_count")
+                       [:limit])
+    post_model = apps.get_model("content", "Post")
+    posts = list(post_model.objects.filter(visible_communities_q(user=user, prefix="community__"),
+                                           product_cards__product=product, status="published")
+                 .select_related("community", "author").order_by("-id")[:limit])
+    return ProductContext(communities=communities, posts=posts)
+
+
+def community_shelf(*, community: Community) -> QuerySet[Product]:
+    """The sellable products picked for this community, latest pick first. Callers check the viewer may see the
+    community (communities.selectors.community_get)."""
+    picked = ShelfItem.objects.filter(community=community, product=OuterRef("pk"))
+    return (Product.objects.filter(sellable_q()).filter(Exists(picked))
+            .select_related("merchant").prefetch_related("images", "skus").order_by("-id"))
+
+
+def post_products(*, post_id: int) -> QuerySet[Product]:
+    """The sellable products carried as cards by a post (for the content app's post page)."""
+    cards = PostProduct.objects.filter(post_id=post_id, product=OuterRef("pk"))
+    return (Product.objects.filter(sellable_q()).filter(Exists(cards)).select_related("merchant")
+            .prefetch_related("images", "skus").order_by("id"))
+
+
+def community_for_viewer(*, community_id: int, user: Any) -> Community:
+    community = Community.objects.filter(pk=community_id).first()
+    if community is None or not can_view(user=user, community=community):
+        raise NotFound("community_not_found", _("社群不存在或无权查看"))
+    return community
+
+
+def post_products_for(*, post_id: int, user: Any) -> QuerySet[Product]:
+    """A post's product cards, if the viewer may read the post's community."""
+    post_model = apps.get_model("content", "Post")
+    post = post_model.objects.select_related("community").filter(pk=post_id, status="published").first()
+    if post is None or not can_view(user=user, community=post.community):
+        raise errors.post_not_found()
+    return post_products(post_id=post.pk)
+
+
+def category_list() -> QuerySet[Category]:
+    return Category.objects.all()
+
+
+def brand_list() -> QuerySet[Brand]:
+    return Brand.objects.order_by("name")

@@ -1,0 +1,450 @@
+"""Catalog writes: merchant onboarding, categories and brands (operators), products and SKUs (merchants), the stock
+ledger, community shelves and product cards in posts."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.apps import apps
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from quanzi.catalog import errors
+from quanzi.catalog.enums import MerchantStatus, ReturnExemption, StockReason
+from quanzi.catalog.models import (
+    Brand,
+    Category,
+    Merchant,
+    PostProduct,
+    Product,
+    ProductImage,
+    ShelfItem,
+    Sku,
+    StockMovement,
+)
+from quanzi.communities.models import Community
+from quanzi.communities.selectors import require_perm
+from quanzi.core.errors import InvalidInput, NotAuthenticated, NotFound
+from quanzi.core.events import track
+from quanzi.core.images import validate_image
+
+MAX_PRICE_FEN = 100_000_000  # ¥1,000,000 per unit
+
+
+def _authed(user: Any) -> None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        raise NotAuthenticated("not_authenticated", _("请先登录"))
+
+
+def _operator(user: Any) -> None:
+    _authed(user)
+    if not user.is_staff:
+        raise errors.not_operator()
+
+
+def merchant_of(user: Any) -> Merchant:
+    """The approved merchant this user runs, or a 403."""
+    _authed(user)
+    merchant = Merchant.objects.filter(user=user).first()
+    if merchant is None or merchant.status != MerchantStatus.APPROVED:
+        raise errors.not_merchant()
+    return merchant
+
+
+def _text(value: str, *, field: str, label: str, max_len: int, required: bool = True) -> str:
+    value = (value or "").strip()
+    if (required and not value) or len(value) > max_len:
+        raise InvalidInput(f"invalid_{field}", _("%(label)s需 1–%(n)s 个字符") % {"label": label, "n": max_len})
+    return value
+
+
+# --- merchants -------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def merchant_apply(*, user: Any, business_name: str, licence_no: str, contact_name: str,
+                   contact_phone: str) -> Merchant:
+    _authed(user)
+    fields = {
+        "business_name": _text(business_name, field="business_name", label=_("商户名称"), max_len=80),
+        "licence_no": _text(licence_no, field="licence_no", label=_("营业执照号"), max_len=40),
+        "contact_name": _text(contact_name, field="contact_name", label=_("联系人"), max_len=40),
+        "contact_phone": _text(contact_phone, field="contact_phone", label=_("联系电话"), max_len=20),
+    }
+    existing = Merchant.objects.filter(user=user).first()
+    if existing is not None:
+        if existing.status != MerchantStatus.REJECTED:
+            raise errors.already_applied()
+        for k, v in fields.items():  # a rejected applicant may apply again with corrected details
+            setattr(existing, k, v)
+        existing.status, existing.status_reason = MerchantStatus.APPLIED, ""
+        existing.save()
+        merchant = existing
+    else:
+        try:
+            with transaction.atomic():
+                merchant = Merchant.objects.create(user=user, **fields)
+        except IntegrityError as exc:
+            raise errors.already_applied() from exc
+    track("merchant.apply", user=user, obj=merchant)
+    return merchant
+
+
+def _merchant_move(*, operator: Any, merchant_id: int, to: str, allowed_from: set[str], reason: str,
+                   event: str, commission_rate: Decimal | None = None) -> Merchant:
+    _operator(operator)
+    merchant = Merchant.objects.select_for_update().filter(pk=merchant_id).first()
+    if merchant is None:
+        raise errors.merchant_not_found()
+    if merchant.status not in allowed_from:
+        raise errors.bad_merchant_state(str(MerchantStatus(merchant.status).label))
+    if commission_rate is not None:
+        if isinstance(commission_rate, float) or not (Decimal(0) <= Decimal(commission_rate) <= Decimal(1)):
+            raise InvalidInput("invalid_commission_rate", _("佣金比例需在 0 到 1 之间"))
+        merchant.commission_rate = Decimal(commission_rate)
+    merchant.status = to
+    merchant.status_reason = (reason or "")[:200]
+    merchant.reviewed_by = operator
+    merchant.reviewed_at = timezone.now()
+    merchant.save()
+    track(event, user=operator, obj=merchant, status=to)
+    return merchant
+
+
+@transaction.atomic
+def merchant_approve(*, operator: Any, merchant_id: int, commission_rate: Decimal | None = None) -> Merchant:
+    return _merchant_move(operator=operator, merchant_id=merchant_id, to=MerchantStatus.APPROVED,
+                          allowed_from={MerchantStatus.APPLIED, MerchantStatus.SUSPENDED}, reason="",
+                          event="merchant.approve", commission_rate=commission_rate)
+
+
+@transaction.atomic
+def merchant_reject(*, operator: Any, merchant_id: int, reason: str) -> Merchant:
+    return _merchant_move(operator=operator, merchant_id=merchant_id, to=MerchantStatus.REJECTED,
+                          allowed_from={MerchantStatus.APPLIED}, reason=reason, event="merchant.reject")
+
+
+@transaction.atomic
+def merchant_suspend(*, operator: Any, merchant_id: int, reason: str) -> Merchant:
+    """A suspended merchant's products stop selling at once (they read as unavailable); their data stays."""
+    return _merchant_move(operator=operator, merchant_id=merchant_id, to=MerchantStatus.SUSPENDED,
+                          allowed_from={MerchantStatus.APPROVED}, reason=reason, event="merchant.suspend")
+
+
+# --- categories and brands (operators) ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def category_create(*, operator: Any, name: str, parent_id: int | None = None, sort: int = 0) -> Category:
+    _operator(operator)
+    parent = None
+    if parent_id is not None:
+        parent = Category.objects.filter(pk=parent_id).first()
+        if parent is None:
+            raise errors.category_not_found()
+    category = Category.objects.create(name=_text(name, field="name", label=_("名称"), max_len=40),
+                                       parent=parent, sort=max(0, sort))
+    track("category.create", user=operator, obj=category)
+    return category
+
+
+@transaction.atomic
+def brand_create(*, operator: Any, name: str) -> Brand:
+    _operator(operator)
+    name = _text(name, field="name", label=_("名称"), max_len=60)
+    brand, _created = Brand.objects.get_or_create(name=name)
+    track("brand.create", user=operator, obj=brand)
+    return brand
+
+
+# --- products and SKUs (merchants) ------------------------------------------------------------------------------
+
+
+def _own_product(user: Any, product_id: int, *, lock: bool = False) -> Product:
+    merchant = merchant_of(user)
+    qs = Product.objects.select_for_update() if lock else Product.objects.all()
+    product = qs.filter(pk=product_id, merchant=merchant).first()
+    if product is None:  # another merchant's product looks the same as a missing one
+        raise errors.product_not_found()
+    return product
+
+
+def _own_sku(user: Any, sku_id: int) -> Sku:
+    merchant = merchant_of(user)
+    sku = Sku.objects.select_related("product").filter(pk=sku_id, product__merchant=merchant).first()
+    if sku is None:
+        raise errors.sku_not_found()
+    return sku
+
+
+def _clean_tags(tags: list[str] | None) -> list[str]:
+    out: list[str] = []
+    for t in tags or []:
+        t = str(t).strip()
+        if t and t not in out and len(t) <= 20:
+            out.append(t)
+    if len(out) > 10:
+        raise InvalidInput("too_many_tags", _("标签最多 10 个"))
+    return out
+
+
+def _check_exemption(value: str) -> str:
+    if value not in ReturnExemption.values:
+        raise InvalidInput("invalid_return_exemption", _("七天无理由例外类型无效"))
+    return value
+
+
+@transaction.atomic
+def product_create(*, user: Any, category_id: int, title: str, description: str = "",
+                   tags: list[str] | None = None, brand_id: int | None = None,
+                   return_exemption: str = ReturnExemption.NONE) -> Product:
+    merchant = merchant_of(user)
+    category = Category.objects.filter(pk=category_id).first()
+    if category is None:
+        raise errors.category_not_found()
+    brand = None
+    if brand_id is not None:
+        brand = Brand.objects.filter(pk=brand_id).first()
+        if brand is None:
+            raise errors.brand_not_found()
+    product = Product.objects.create(
+        merchant=merchant, category=category, brand=brand,
+        title=_text(title, field="title", label=_("标题"), max_len=120),
+        description=(description or "")[:20000], tags=_clean_tags(tags),
+        return_exemption=_check_exemption(return_exemption), on_shelf=False,
+    )
+    track("product.create", user=user, obj=product)
+    return product
+
+
+@transaction.atomic
+def product_update(*, user: Any, product_id: int, title: str | None = None, description: str | None = None,
+                   tags: list[str] | None = None, category_id: int | None = None, brand_id: int | None = None,
+                   return_exemption: str | None = None) -> Product:
+    product = _own_product(user, product_id, lock=True)
+    if title is not None:
+        product.title = _text(title, field="title", label=_("标题"), max_len=120)
+    if description is not None:
+        product.description = description[:20000]
+    if tags is not None:
+        product.tags = _clean_tags(tags)
+    if category_id is not None:
+        category = Category.objects.filter(pk=category_id).first()
+        if category is None:
+            raise errors.category_not_found()
+        product.category = category
+    if brand_id is not None:
+        brand = Brand.objects.filter(pk=brand_id).first()
+        if brand is None:
+            raise errors.brand_not_found()
+        product.brand = brand
+    if return_exemption is not None:
+        product.return_exemption = _check_exemption(return_exemption)
+    product.save()
+    track("product.update", user=user, obj=product)
+    return product
+
+
+@transaction.atomic
+def product_set_shelf(*, user: Any, product_id: int, on_shelf: bool) -> Product:
+    product = _own_product(user, product_id, lock=True)
+    if on_shelf and not product.skus.filter(is_active=True).exists():
+        raise InvalidInput("no_sku", _("请先添加至少一个规格再上架"))
+    product.on_shelf = on_shelf
+    product.save(update_fields=["on_shelf", "updated_at"])
+    track("product.shelf_on" if on_shelf else "product.shelf_off", user=user, obj=product)
+    return product
+
+
+@transaction.atomic
+def product_image_add(*, user: Any, product_id: int, image: Any) -> ProductImage:
+    product = _own_product(user, product_id)
+    validate_image(image)
+    row = ProductImage.objects.create(product=product, image=image, sort=product.images.count())
+    track("product.image_add", user=user, obj=product)
+    return row
+
+
+def _check_prices(price_fen: int, member_price_fen: int | None) -> None:
+    if not isinstance(price_fen, int) or isinstance(price_fen, bool) or not 1 <= price_fen <= MAX_PRICE_FEN:
+        raise errors.invalid_price()
+    if member_price_fen is not None and (
+        not isinstance(member_price_fen, int) or not 1 <= member_price_fen <= price_fen
+    ):
+        raise errors.invalid_price()
+
+
+def _clean_spec(spec: dict[str, str] | None) -> dict[str, str]:
+    out = {str(k).strip()[:20]: str(v).strip()[:40] for k, v in (spec or {}).items() if str(k).strip()}
+    if len(out) > 5:
+        raise InvalidInput("invalid_spec", _("规格属性最多 5 项"))
+    return out
+
+
+@transaction.atomic
+def sku_create(*, user: Any, product_id: int, spec: dict[str, str] | None, price_fen: int,
+               member_price_fen: int | None = None, stock: int = 0, weight_g: int = 0) -> Sku:
+    product = _own_product(user, product_id)
+    _check_prices(price_fen, member_price_fen)
+    if not isinstance(stock, int) or stock < 0:
+        raise errors.invalid_stock()
+    if weight_g < 0:
+        raise InvalidInput("invalid_weight", _("重量不能为负数"))
+    sku = Sku.objects.create(product=product, spec=_clean_spec(spec), price_fen=price_fen,
+                             member_price_fen=member_price_fen, stock=stock, weight_g=weight_g)
+    if stock:
+        StockMovement.objects.create(sku=sku, delta=stock, reason=StockReason.ADJUST, actor=user)
+    track("sku.create", user=user, obj=sku, product_id=product.pk)
+    return sku
+
+
+@transaction.atomic
+def sku_update(*, user: Any, sku_id: int, price_fen: int | None = None, member_price_fen: int | None = None,
+               clear_member_price: bool = False, weight_g: int | None = None, spec: dict[str, str] | None = None,
+               is_active: bool | None = None) -> Sku:
+    """Change a SKU's price, member price, weight, spec or availability (None leaves a field as it is). Stock
+    changes go through `sku_stock_adjust` so the ledger stays complete."""
+    sku = _own_sku(user, sku_id)
+    new_price = sku.price_fen if price_fen is None else price_fen
+    new_member = member_price_fen if member_price_fen is not None else sku.member_price_fen
+    if clear_member_price:
+        new_member = None
+    _check_prices(new_price, new_member)
+    sku.price_fen, sku.member_price_fen = new_price, new_member
+    if weight_g is not None:
+        if weight_g < 0:
+            raise InvalidInput("invalid_weight", _("重量不能为负数"))
+        sku.weight_g = weight_g
+    if spec is not None:
+        sku.spec = _clean_spec(spec)
+    if is_active is not None:
+        sku.is_active = is_active
+    sku.save()
+    track("sku.update", user=user, obj=sku, price_fen=sku.price_fen)
+    return sku
+
+
+@transaction.atomic
+def sku_stock_adjust(*, user: Any, sku_id: int, delta: int) -> Sku:
+    """Add (delta > 0) or remove (delta < 0) stock by a conditional update; never below zero."""
+    sku = _own_sku(user, sku_id)
+    if not isinstance(delta, int) or delta == 0:
+        raise InvalidInput("invalid_delta", _("库存变动必须是非零整数"))
+    qs = Sku.objects.filter(pk=sku.pk)
+    if delta < 0:
+        qs = qs.filter(stock__gte=-delta)
+    if qs.update(stock=F("stock") + delta) != 1:
+        raise errors.invalid_stock()
+    StockMovement.objects.create(sku=sku, delta=delta, reason=StockReason.ADJUST, actor=user)
+    sku.refresh_from_db(fields=["stock"])
+    track("sku.stock_adjust", user=user, obj=sku, delta=delta)
+    return sku
+
+
+# --- stock for orders (called by quanzi.orders inside its transaction) -----------------------------------------
+
+
+def stock_reserve(*, sku_id: int, quantity: int, order_id: int | None = None) -> bool:
+    """Take `quantity` units if that many are left; True when taken. Never read-then-write."""
+    if quantity <= 0:
+        raise InvalidInput("invalid_quantity", _("购买数量无效"))
+    taken = Sku.objects.filter(pk=sku_id, stock__gte=quantity).update(stock=F("stock") - quantity)
+    if taken != 1:
+        return False
+    StockMovement.objects.create(sku_id=sku_id, delta=-quantity, reason=StockReason.RESERVE, order_id=order_id)
+    return True
+
+
+def stock_release(*, sku_id: int, quantity: int, order_id: int | None = None,
+                  reason: str = StockReason.RELEASE) -> None:
+    """Give units back (a cancelled reservation or a returned item). Callers make sure this runs once."""
+    Sku.objects.filter(pk=sku_id).update(stock=F("stock") + quantity)
+    StockMovement.objects.create(sku_id=sku_id, delta=quantity, reason=reason, order_id=order_id)
+
+
+# --- community shelf and product cards -------------------------------------------------------------------------
+
+
+def _sellable_product(product_id: int) -> Product:
+    product = Product.objects.select_related("merchant").filter(pk=product_id).first()
+    if product is None:
+        raise errors.product_not_found()
+    if not product.on_shelf or product.merchant.status != MerchantStatus.APPROVED:
+        raise errors.product_not_sellable()
+    return product
+
+
+def _community(community_id: int) -> Community:
+    community = Community.objects.filter(pk=community_id).first()
+    if community is None:
+        raise NotFound("community_not_found", _("社群不存在或无权查看"))
+    return community
+
+
+@transaction.atomic
+def shelf_add(*, user: Any, community_id: int, product_id: int) -> ShelfItem:
+    _authed(user)
+    community = _community(community_id)
+    require_perm(user=user, community=community, perm="pick_products")
+    product = _sellable_product(product_id)
+    item, _created = ShelfItem.objects.get_or_create(community=community, product=product,
+                                                     defaults={"picked_by": user})
+    track("shelf.add", user=user, obj=product, community_id=community.pk)
+    return item
+
+
+@transaction.atomic
+def shelf_remove(*, user: Any, community_id: int, product_id: int) -> None:
+    _authed(user)
+    community = _community(community_id)
+    require_perm(user=user, community=community, perm="pick_products")
+    deleted, _rows = ShelfItem.objects.filter(community=community, product_id=product_id).delete()
+    track("shelf.remove", user=user, community_id=community.pk, product_id=product_id, removed=deleted)
+
+
+def _post(post_id: int) -> Any:
+    post_model = apps.get_model("content", "Post")
+    post = post_model.objects.select_related("community").filter(pk=post_id).first()
+    if post is None:
+        raise errors.post_not_found()
+    return post
+
+
+@transaction.atomic
+def post_product_attach(*, user: Any, post_id: int, product_id: int) -> PostProduct:
+    """The post's author puts a product card on it; they need `pick_products` in the post's community."""
+    _authed(user)
+    post = _post(post_id)
+    require_perm(user=user, community=post.community, perm="pick_products")
+    if post.author_id != user.pk:
+        raise errors.not_post_author()
+    product = _sellable_product(product_id)
+    card, _created = PostProduct.objects.get_or_create(post=post, product=product, defaults={"added_by": user})
+    track("post.product_attach", user=user, obj=product, community_id=post.community_id, post_id=post.pk)
+    return card
+
+
+@transaction.atomic
+def post_product_detach(*, user: Any, post_id: int, product_id: int) -> None:
+    _authed(user)
+    post = _post(post_id)
+    if post.author_id != user.pk:
+        require_perm(user=user, community=post.community, perm="moderate")
+    PostProduct.objects.filter(post=post, product_id=product_id).delete()
+    track("post.product_detach", user=user, community_id=post.community_id, post_id=post.pk,
+          product_id=product_id)
+
+
+@transaction.atomic
+def product_card_click(*, user: Any, post_id: int, product_id: int, share_token: str = "") -> None:
+    """A reader taps a product card in a post: the touch that credits the post, its KOL and community when an
+    order follows within the attribution window."""
+    _authed(user)
+    card = PostProduct.objects.select_related("post").filter(post_id=post_id, product_id=product_id).first()
+    if card is None:
+        raise errors.card_not_found()
+    track("product.card_click", user=user, obj=card.product, community_id=card.post.community_id,
+          share_token=(share_token or "")[:32], post_id=post_id)

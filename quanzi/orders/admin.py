@@ -1,0 +1,87 @@
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from quanzi.orders.models import (
+    Address,
+    CheckoutSession,
+    Order,
+    OrderLine,
+    OrderPayment,
+    OrderRefund,
+    OrderStatusChange,
+    Shipment,
+    ShippingTemplate,
+    TrackingEvent,
+)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class LineInline(ReadOnlyInline):
+    model = OrderLine
+
+
+class StatusInline(ReadOnlyInline):
+    model = OrderStatusChange
+
+
+class RefundInline(ReadOnlyInline):
+    model = OrderRefund
+
+
+class PaymentInline(ReadOnlyInline):
+    model = OrderPayment
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    """Orders are read here; they move only through the order services (the pipeline audits every move)."""
+
+    list_display = ("number", "buyer", "merchant", "status", "payable_fen", "paid_fen", "refunded_fen",
+                    "created_at")
+    list_filter = ("status",)
+    search_fields = ("number", "ship_phone")
+    inlines = [LineInline, StatusInline, PaymentInline, RefundInline]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(CheckoutSession)
+class CheckoutAdmin(admin.ModelAdmin):
+    list_display = ("id", "buyer", "total_fen", "created_at")
+
+
+@admin.register(Address)
+class AddressAdmin(admin.ModelAdmin):
+    list_display = ("id", "user", "name", "city", "is_default")
+
+
+@admin.register(ShippingTemplate)
+class ShippingTemplateAdmin(admin.ModelAdmin):
+    list_display = ("merchant", "mode", "first_fee_fen", "additional_fee_fen", "free_threshold_fen")
+
+
+class TrackingInline(admin.TabularInline):
+    model = TrackingEvent
+    extra = 0
+
+
+@admin.register(Shipment)
+class ShipmentAdmin(admin.ModelAdmin):
+    list_display = ("order", "carrier", "tracking_no", "created_at")
+    inlines = [TrackingInline]

@@ -1,0 +1,256 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
+from ninja import Field, Schema
+
+from quanzi.orders import rules
+
+
+class AddressIn(Schema):
+    name: str
+    phone: str
+    province: str
+    city: str
+    district: str
+    detail: str
+    is_default: bool = False
+
+
+class AddressOut(AddressIn):
+    id: int
+
+
+class CartItemIn(Schema):
+    sku_id: int
+    quantity: int = 1
+
+
+class QuantityIn(Schema):
+    quantity: int = Field(..., description="0 表示移出购物车")
+
+
+class LineWaterfallOut(Schema):
+    """One line of the price waterfall (all fen)."""
+
+    sku_id: int
+    product_id: int
+    title: str
+    spec: dict[str, str]
+    quantity: int
+    unit_list_fen: int
+    list_fen: int
+    member_discount_fen: int
+    campaign_discount_fen: int
+    coupon_discount_fen: int
+    points_discount_fen: int
+    shipping_fen: int
+    goods_payable_fen: int
+    payable_fen: int
+
+
+class MerchantQuoteOut(Schema):
+    merchant_id: int
+    goods_fen: int
+    discount_fen: int
+    shipping_fen: int
+    payable_fen: int
+    lines: list[LineWaterfallOut]
+
+
+class QuoteOut(Schema):
+    goods_fen: int
+    discount_fen: int
+    shipping_fen: int
+    total_fen: int
+    merchants: list[MerchantQuoteOut]
+
+
+class CartLineOut(Schema):
+    sku_id: int
+    product_id: int
+    title: str
+    spec: dict[str, str]
+    quantity: int
+    price_fen: int
+    price_seen_fen: int
+
+    @staticmethod
+    def resolve_product_id(obj: Any) -> int:
+        return int(obj.sku.product_id)
+
+    @staticmethod
+    def resolve_title(obj: Any) -> str:
+        return str(obj.sku.product.title)
+
+    @staticmethod
+    def resolve_spec(obj: Any) -> dict[str, str]:
+        return dict(obj.sku.spec or {})
+
+    @staticmethod
+    def resolve_price_fen(obj: Any) -> int:
+        return int(obj.sku.price_fen)
+
+
+class CartOut(Schema):
+    items: list[CartLineOut]
+    unavailable: list[CartLineOut]
+    quote: QuoteOut | None
+
+
+class QuoteIn(Schema):
+    items: list[CartItemIn] | None = Field(None, description="不传则按购物车计算")
+
+
+class CheckoutIn(Schema):
+    address_id: int | None = None
+    items: list[CartItemIn] | None = Field(None, description="不传则购买整个购物车")
+    idempotency_key: str = Field(..., description="客户端生成的唯一键（8–64 字符），重放返回第一次的结果")
+    expected_total_fen: int | None = Field(None, description="客户端看到的应付合计；与当前价格不符时返回 price_changed")
+    note: str = ""
+
+
+class OrderLineOut(Schema):
+    id: int
+    sku_id: int
+    product_id: int
+    title: str
+    spec: dict[str, str]
+    quantity: int
+    unit_price_fen: int
+    list_fen: int
+    member_discount_fen: int
+    campaign_discount_fen: int
+    coupon_discount_fen: int
+    points_discount_fen: int
+    shipping_fen: int
+    goods_payable_fen: int
+    payable_fen: int
+    refunded_fen: int
+    return_exemption: str
+
+
+class MerchantLineOut(OrderLineOut):
+    commission_fen: int
+    share_token: str
+    post_id: int | None
+    sharer_id: int | None
+    kol_id: int | None
+    community_id: int | None
+
+
+class TrackingOut(Schema):
+    happened_at: datetime
+    location: str
+    description: str
+
+
+class ShipmentOut(Schema):
+    carrier: str
+    tracking_no: str
+    created_at: datetime
+    events: list[TrackingOut]
+
+    @staticmethod
+    def resolve_events(obj: Any) -> list[Any]:
+        return list(obj.events.all())
+
+
+class StatusChangeOut(Schema):
+    from_status: str
+    to_status: str
+    reason: str
+    created_at: datetime
+
+
+class OrderOut(Schema):
+    id: int
+    number: str
+    merchant_id: int
+    merchant_name: str
+    status: str = Field(..., description="当前状态（已计入超时规则）")
+    goods_fen: int
+    discount_fen: int
+    shipping_fen: int
+    payable_fen: int
+    paid_fen: int
+    refunded_fen: int
+    expires_at: datetime | None
+    created_at: datetime
+
+    @staticmethod
+    def resolve_status(obj: Any) -> str:
+        return rules.effective_status(obj, timezone.now())
+
+    @staticmethod
+    def resolve_merchant_name(obj: Any) -> str:
+        return str(obj.merchant.business_name)
+
+
+class OrderDetailOut(OrderOut):
+    ship_name: str
+    ship_phone: str
+    ship_address: str
+    note: str
+    lines: list[OrderLineOut]
+    shipment: ShipmentOut | None
+    history: list[StatusChangeOut]
+
+    @staticmethod
+    def resolve_lines(obj: Any) -> list[Any]:
+        return list(obj.lines.all())
+
+    @staticmethod
+    def resolve_shipment(obj: Any) -> Any:
+        return getattr(obj, "shipment", None) if hasattr(obj, "shipment") else None
+
+    @staticmethod
+    def resolve_history(obj: Any) -> list[Any]:
+        return list(obj.status_changes.all())
+
+
+class MerchantOrderOut(OrderDetailOut):
+    buyer_id: int
+    commission_fen: int
+    lines: list[MerchantLineOut]  # type: ignore[assignment]
+
+
+class CheckoutOut(Schema):
+    id: int
+    idempotency_key: str
+    total_fen: int
+    orders: list[OrderDetailOut]
+
+    @staticmethod
+    def resolve_orders(obj: Any) -> list[Any]:
+        return list(obj.orders.select_related("merchant").prefetch_related("lines", "status_changes")
+                    .order_by("id"))
+
+
+class ShipIn(Schema):
+    carrier: str
+    tracking_no: str
+
+
+class TrackingIn(Schema):
+    description: str
+    location: str = ""
+
+
+class CancelIn(Schema):
+    reason: str = ""
+
+
+class ShippingTemplateIn(Schema):
+    mode: str = "piece"
+    first_units: int = 1
+    first_fee_fen: int = 0
+    additional_units: int = 1
+    additional_fee_fen: int = 0
+    free_threshold_fen: int | None = None
+
+
+class ShippingTemplateOut(ShippingTemplateIn):
+    merchant_id: int

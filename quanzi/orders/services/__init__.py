@@ -1,0 +1,47 @@
+"""Order writes. Split by area; import from here: `from quanzi.orders.services import order_place`."""
+
+from quanzi.orders.services.cart import (
+    address_create,
+    address_delete,
+    address_update,
+    cart_add,
+    cart_clear,
+    cart_set_quantity,
+    shipping_template_set,
+)
+from quanzi.orders.services.checkout import order_place
+from quanzi.orders.services.pipeline import (
+    MarkPaidResult,
+    order_cancel,
+    order_confirm_receipt,
+    order_mark_paid,
+    order_record_refund,
+    order_settle,
+    order_settle_due,
+    order_ship,
+    order_transition,
+    release_expired_for_skus,
+    tracking_event_add,
+)
+
+__all__ = [
+    "MarkPaidResult",
+    "address_create",
+    "address_delete",
+    "address_update",
+    "cart_add",
+    "cart_clear",
+    "cart_set_quantity",
+    "order_cancel",
+    "order_confirm_receipt",
+    "order_mark_paid",
+    "order_place",
+    "order_record_refund",
+    "order_settle",
+    "order_settle_due",
+    "order_ship",
+    "order_transition",
+    "release_expired_for_skus",
+    "shipping_template_set",
+    "tracking_event_add",
+]

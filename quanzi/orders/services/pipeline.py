@@ -1,0 +1,284 @@
+"""The order pipeline: one transition function over the explicit table in `rules.TRANSITIONS`, every move audited;
+time-outs (payment deadline, auto-confirm, return window); shipping and tracking; and the two calls the payments
+app makes inside its own transaction: `order_mark_paid` and `order_record_refund`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from quanzi.catalog.enums import StockReason
+from quanzi.catalog.services import merchant_of, stock_release
+from quanzi.core.errors import InvalidInput, NotAuthenticated
+from quanzi.core.events import track
+from quanzi.orders import errors, rules
+from quanzi.orders.enums import OrderStatus
+from quanzi.orders.models import (
+    Order,
+    OrderPayment,
+    OrderRefund,
+    OrderStatusChange,
+    Shipment,
+    TrackingEvent,
+)
+
+
+def _label(status: str) -> str:
+    return str(OrderStatus(status).label)
+
+
+def _lock(order_id: int) -> Order:
+    order = Order.objects.select_for_update().filter(pk=order_id).first()
+    if order is None:
+        raise errors.order_not_found()
+    return order
+
+
+def _move(order: Order, to: str, *, actor: Any = None, reason: str = "", **fields: Any) -> Order:
+    """Move `order` (already locked) to `to` if the table allows it; conditional on the status it had, so a
+    concurrent move makes this one fail instead of both succeeding. Writes the audit row."""
+    if not rules.can_move(order.status, to):
+        raise errors.illegal_transition(_label(order.status), _label(to))
+    moved = Order.objects.filter(pk=order.pk, status=order.status).update(status=to, updated_at=timezone.now(),
+                                                                          **fields)
+    if moved != 1:
+        raise errors.illegal_transition(_label(order.status), _label(to))
+    OrderStatusChange.objects.create(order=order, from_status=order.status, to_status=to,
+                                     actor=actor if getattr(actor, "is_authenticated", False) else None,
+                                     reason=reason[:200])
+    order.refresh_from_db()
+    return order
+
+
+@transaction.atomic
+def order_transition(*, order_id: int, to: str, actor: Any = None, reason: str = "") -> Order:
+    """Public move for other apps (after-sales), through the same table and audit; joins the caller's
+    transaction when there is one."""
+    order = _lock(order_id)
+    order_settle_due(order=order)
+    return _move(order, to, actor=actor, reason=reason)
+
+
+def _release_stock_once(order: Order, reason: str = StockReason.RELEASE) -> bool:
+    """Return a cancelled order's reserved stock exactly once (guarded by a conditional update on the flag)."""
+    if Order.objects.filter(pk=order.pk, stock_released=False).update(stock_released=True) != 1:
+        return False
+    for line in order.lines.all():
+        stock_release(sku_id=line.sku_id, quantity=line.quantity, order_id=order.pk, reason=reason)
+    return True
+
+
+def order_settle_due(*, order: Order, now: dt.datetime | None = None) -> Order:
+    """Make the time-outs that are due real: expire an unpaid order past its deadline (stock returns), deliver a
+    shipment past the auto-confirm period, complete a delivery past the return window. Idempotent."""
+    now = now or timezone.now()
+    if order.status == OrderStatus.PENDING_PAYMENT and order.expires_at is not None and order.expires_at <= now:
+        order = _move(order, OrderStatus.CANCELLED, reason=_("超时未支付，自动取消"), cancelled_at=now,
+                      cancel_reason=_("超时未支付"))
+        _release_stock_once(order)
+        return order
+    if order.status == OrderStatus.SHIPPED and order.shipped_at is not None \
+            and order.shipped_at + dt.timedelta(days=rules.auto_confirm_days()) <= now:
+        order = _move(order, OrderStatus.DELIVERED, reason=_("发货后超时，自动确认收货"),
+                      delivered_at=order.shipped_at + dt.timedelta(days=rules.auto_confirm_days()))
+    if order.status == OrderStatus.DELIVERED and order.delivered_at is not None \
+            and order.delivered_at + dt.timedelta(days=rules.return_days()) <= now:
+        order = _move(order, OrderStatus.COMPLETED, reason=_("售后期结束，订单完成"), completed_at=now)
+    return order
+
+
+@transaction.atomic
+def order_settle(*, order_id: int) -> Order:
+    """One order's due time-outs, in its own transaction (used by the jobs and before placing an order)."""
+    order = _lock(order_id)
+    before = order.status
+    order = order_settle_due(order=order)
+    if order.status != before:
+        track("order.settle", obj=order, from_status=before, to_status=order.status)
+    return order
+
+
+def release_expired_for_skus(*, sku_ids: list[int]) -> int:
+    """Expire the unpaid orders past their deadline that hold any of these SKUs, each in its own short
+    transaction, so their stock is free again. Returns how many were expired here."""
+    now = timezone.now()
+    ids = list(Order.objects.filter(status=OrderStatus.PENDING_PAYMENT, expires_at__lte=now,
+                                    lines__sku_id__in=sku_ids).values_list("pk", flat=True).distinct()[:200])
+    count = 0
+    for order_id in sorted(ids):
+        if order_settle(order_id=order_id).status == OrderStatus.CANCELLED:
+            count += 1
+    return count
+
+
+def _buyer_order(user: Any, order_id: int) -> Order:
+    if user is None or not getattr(user, "is_authenticated", False):
+        raise NotAuthenticated("not_authenticated", _("请先登录"))
+    order = Order.objects.select_for_update().filter(pk=order_id, buyer=user).first()
+    if order is None:
+        raise errors.order_not_found()
+    return order_settle_due(order=order)
+
+
+def _merchant_order(user: Any, order_id: int) -> Order:
+    merchant = merchant_of(user)
+    order = Order.objects.select_for_update().filter(pk=order_id, merchant=merchant).first()
+    if order is None:
+        raise errors.order_not_found()
+    return order_settle_due(order=order)
+
+
+@transaction.atomic
+def order_cancel(*, user: Any, order_id: int, reason: str = "") -> Order:
+    """The buyer cancels an unpaid order; its stock returns at once."""
+    order = _buyer_order(user, order_id)
+    if order.status == OrderStatus.CANCELLED:
+        return order
+    order = _move(order, OrderStatus.CANCELLED, actor=user, reason=reason or _("买家取消"),
+                  cancelled_at=timezone.now(), cancel_reason=(reason or _("买家取消"))[:200])
+    _release_stock_once(order)
+    track("order.cancel", user=user, obj=order)
+    return order
+
+
+@transaction.atomic
+def order_ship(*, user: Any, order_id: int, carrier: str, tracking_no: str) -> Order:
+    """The merchant ships a paid order with a carrier and tracking number."""
+    order = _merchant_order(user, order_id)
+    carrier, tracking_no = (carrier or "").strip(), (tracking_no or "").strip()
+    if not 1 <= len(carrier) <= 40:
+        raise InvalidInput("invalid_carrier", _("请填写快递公司"))
+    if not 4 <= len(tracking_no) <= 40:
+        raise InvalidInput("invalid_tracking_no", _("请填写正确的运单号"))
+    now = timezone.now()
+    order = _move(order, OrderStatus.SHIPPED, actor=user, reason=f"{carrier} {tracking_no}", shipped_at=now)
+    try:
+        with transaction.atomic():
+            shipment = Shipment.objects.create(order=order, carrier=carrier, tracking_no=tracking_no,
+                                               shipped_by=user)
+    except IntegrityError as exc:  # shipped before and moved back by after-sales: keep one shipment row
+        raise errors.illegal_transition(_label(OrderStatus.SHIPPED), _label(OrderStatus.SHIPPED)) from exc
+    TrackingEvent.objects.create(shipment=shipment, happened_at=now, description=_("商家已发货"))
+    track("order.ship", user=user, obj=order, carrier=carrier)
+    return order
+
+
+@transaction.atomic
+def tracking_event_add(*, user: Any, order_id: int, description: str, location: str = "",
+                       happened_at: dt.datetime | None = None) -> TrackingEvent:
+    """The merchant (or a carrier integration acting for it) adds a tracking step to a shipped order."""
+    order = _merchant_order(user, order_id)
+    shipment = Shipment.objects.filter(order=order).first()
+    if shipment is None:
+        raise InvalidInput("not_shipped", _("订单尚未发货"))
+    description = (description or "").strip()
+    if not 1 <= len(description) <= 200:
+        raise InvalidInput("invalid_description", _("请填写物流描述"))
+    event = TrackingEvent.objects.create(shipment=shipment, happened_at=happened_at or timezone.now(),
+                                         location=(location or "")[:60], description=description)
+    track("order.tracking", user=user, obj=order)
+    return event
+
+
+@transaction.atomic
+def order_confirm_receipt(*, user: Any, order_id: int) -> Order:
+    """The buyer confirms receipt; the seven-day return window counts from now."""
+    order = _buyer_order(user, order_id)
+    if order.status == OrderStatus.DELIVERED:  # confirmed already (or auto-confirmed): nothing to do
+        return order
+    order = _move(order, OrderStatus.DELIVERED, actor=user, reason=_("买家确认收货"), delivered_at=timezone.now())
+    track("order.confirm_receipt", user=user, obj=order)
+    return order
+
+
+# --- called by payments ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MarkPaidResult:
+    order: Order
+    accepted: bool  # the payment paid this order now (False on a replay or when the order cannot take it)
+    replay: bool  # the same payment_ref was recorded before: nothing changed
+    cancelled: bool  # the order was cancelled (e.g. expired): the money must be refunded
+    needs_refund_fen: int  # what payments should refund of this payment (0 when accepted or a replay)
+
+
+def order_mark_paid(*, order_id: int, amount_fen: int, payment_ref: str) -> MarkPaidResult:
+    """Record a verified payment on an order. Runs inside the payments app's transaction (atomic here too).
+
+    - the same `payment_ref` again: a replay, nothing changes;
+    - `amount_fen` different from `payable_fen`: Conflict `amount_mismatch`, nothing written;
+    - a pending order (not past its deadline) becomes paid;
+    - an order already cancelled (or expired now) or already paid by another payment keeps its status; the money is
+      booked in `paid_fen` and the result says to refund it (`needs_refund_fen`), so it is never dropped.
+    """
+    if not isinstance(amount_fen, int) or amount_fen <= 0 or not payment_ref:
+        raise InvalidInput("invalid_payment", _("支付金额或流水号无效"))
+    with transaction.atomic():
+        order = _lock(order_id)
+        seen = OrderPayment.objects.filter(payment_ref=payment_ref).first()
+        if seen is not None:
+            if seen.order_id != order.pk or seen.amount_fen != amount_fen:
+                raise InvalidInput("payment_ref_reused", _("支付流水号已用于另一笔付款"))
+            return MarkPaidResult(order=order, accepted=False, replay=True,
+                                  cancelled=order.status == OrderStatus.CANCELLED, needs_refund_fen=0)
+        if amount_fen != order.payable_fen:
+            raise errors.amount_mismatch(order.payable_fen, amount_fen)
+        order = order_settle_due(order=order)
+        accepted = order.status == OrderStatus.PENDING_PAYMENT
+        OrderPayment.objects.create(order=order, payment_ref=payment_ref[:64], amount_fen=amount_fen,
+                                    applied=accepted)
+        if accepted:
+            order = _move(order, OrderStatus.PAID, reason=_("支付成功"), paid_fen=F("paid_fen") + amount_fen,
+                          paid_at=timezone.now(), payment_ref=payment_ref[:64], expires_at=None)
+            track("order.paid", user=order.buyer, obj=order, amount_fen=amount_fen)
+            return MarkPaidResult(order=order, accepted=True, replay=False, cancelled=False, needs_refund_fen=0)
+        Order.objects.filter(pk=order.pk).update(paid_fen=F("paid_fen") + amount_fen)
+        order.refresh_from_db()
+        track("order.paid_unusable", obj=order, amount_fen=amount_fen, status=order.status)
+        return MarkPaidResult(order=order, accepted=False, replay=False,
+                              cancelled=order.status == OrderStatus.CANCELLED, needs_refund_fen=amount_fen)
+
+
+def order_record_refund(*, order_id: int, amount_fen: int, refund_ref: str) -> Order:
+    """Book a refund on the order (called by payments inside its transaction once the gateway accepted it).
+
+    Idempotent by `refund_ref`; the refunded total never exceeds what was paid (conditional update, so two
+    concurrent refunds cannot overshoot). A paid order becomes partially refunded or refunded; a cancelled order
+    stays cancelled (its late payment is returned)."""
+    if not isinstance(amount_fen, int) or amount_fen <= 0 or not refund_ref:
+        raise InvalidInput("invalid_refund", _("退款金额或退款单号无效"))
+    with transaction.atomic():
+        existing = OrderRefund.objects.filter(refund_ref=refund_ref).first()
+        if existing is not None:
+            if existing.order_id != order_id or existing.amount_fen != amount_fen:
+                raise InvalidInput("refund_ref_reused", _("退款单号已用于另一笔退款"))
+            return Order.objects.get(pk=order_id)
+        order = _lock(order_id)
+        if OrderRefund.objects.filter(refund_ref=refund_ref).exists():  # a concurrent replay got here first
+            return order
+        booked = Order.objects.filter(pk=order.pk, refunded_fen__lte=F("paid_fen") - amount_fen)\
+            .update(refunded_fen=F("refunded_fen") + amount_fen)
+        if booked != 1:
+            raise errors.refund_exceeds_paid()
+        try:
+            with transaction.atomic():
+                OrderRefund.objects.create(order=order, refund_ref=refund_ref, amount_fen=amount_fen)
+        except IntegrityError as exc:
+            raise InvalidInput("refund_ref_reused", _("退款单号已用于另一笔退款")) from exc
+        order.refresh_from_db()
+        kept_fen = order.paid_fen - order.refunded_fen
+        # a refund of a duplicate payment leaves the order as it is; otherwise it is partly or fully refunded
+        if order.status != OrderStatus.CANCELLED and kept_fen < order.payable_fen:
+            to = OrderStatus.REFUNDED if kept_fen == 0 else OrderStatus.PARTIALLY_REFUNDED
+            order = _move(order, to, reason=_("退款 %(ref)s") % {"ref": refund_ref})
+            if to == OrderStatus.REFUNDED and order.shipped_at is None:
+                _release_stock_once(order)  # refunded before shipping: the goods never left
+        track("order.refund", obj=order, amount_fen=amount_fen, refund_ref=refund_ref)
+        return order

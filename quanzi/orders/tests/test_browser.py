@@ -1,0 +1,100 @@
+"""The commerce loop in a real browser (Debian's Chromium, headless, through Playwright): a reader follows a
+product card from a KOL's post, adds to cart, checks out with a new address, pays in the sandbox cashier; the
+merchant ships from the console (in place, HTMX); the buyer sees the tracking and confirms receipt. The order line
+carries the closed-loop credit to the post, the KOL and the community."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import pytest
+
+from conftest import ARTIFACTS, make_user
+from quanzi.catalog import services as catalog
+from quanzi.catalog.tests import factories as f
+from quanzi.communities.enums import Role
+from quanzi.orders import services
+from quanzi.orders.enums import OrderStatus
+from quanzi.orders.models import Order
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _login(page: Any, user: Any, next_url: str) -> None:
+    page.context.clear_cookies()
+    page.goto(f"/login/?next={next_url}")
+    page.fill("input[name=login]", user.phone)
+    page.fill("input[name=password]", "pass-word-1")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"**{next_url}")
+
+
+def test_from_a_product_card_to_a_paid_shipped_and_received_order(browser_page: Any) -> None:
+    from playwright.sync_api import expect
+
+    community = f.community()
+    kol = make_user("护肤达人")
+    f.add_member(community, kol, Role.KOL)
+    merchant = f.approved_merchant()
+    services.shipping_template_set(user=merchant.user, mode="piece", first_units=1, first_fee_fen=800,
+                                   additional_units=1, additional_fee_fen=0, free_threshold_fen=9900)
+    product, _sku = f.product_with_sku(merchant, price_fen=4590, stock=5, title="山茶花修护面霜")
+    post = f.post(community, kol, title="换季修护空瓶记")
+    catalog.post_product_attach(user=kol, post_id=post.pk, product_id=product.pk)
+    buyer = make_user("小红")
+    page = browser_page
+
+    # The card in the post leads to the product page (and logs the click).
+    _login(page, buyer, "/shop/")
+    page.goto(f"/shop/card/{post.pk}/{product.pk}/")
+    page.wait_for_url(f"**/shop/p/{product.pk}/")
+    expect(page.get_by_text("山茶花修护面霜").first).to_be_visible()
+    expect(page.get_by_text("换季修护空瓶记")).to_be_visible()
+    page.fill("input[name=quantity]", "2")
+    page.click("text=加入购物车")
+    page.wait_for_url("**/cart/")
+    expect(page.locator("#total")).to_have_text("¥99.80")  # 2 × ¥45.90 + ¥8 shipping (free only from ¥99)
+    page.click("text=去结算")
+    page.wait_for_url("**/checkout/")
+    page.fill("input[name=name]", "小红")
+    page.fill("input[name=phone]", "13912345678")
+    page.fill("input[name=province]", "浙江省")
+    page.fill("input[name=city]", "杭州市")
+    page.fill("input[name=district]", "西湖区")
+    page.fill("input[name=detail]", "文三路 100 号")
+    page.click("text=提交订单")
+    page.wait_for_url("**/orders/*/")
+    order = Order.objects.get(buyer=buyer)
+    expect(page.locator("#order-status")).to_have_text("待付款")
+
+    # Pay in the sandbox cashier.
+    page.click("text=去支付")
+    page.wait_for_url("**/pay/sandbox/*/")
+    page.click("text=确认支付")
+    page.wait_for_selector("text=支付成功")
+    page.click("text=查看订单")
+    expect(page.locator("#order-status")).to_have_text("待发货")
+
+    # The merchant ships from the console without leaving the page.
+    _login(page, merchant.user, "/shop/merchant/")
+    row = page.locator(f"#order-{order.pk}")
+    row.locator("input[name=carrier]").fill("顺丰速运")
+    row.locator("input[name=tracking_no]").fill("SF1234567890")
+    page.evaluate("window.__sameDocument = true")
+    row.get_by_role("button", name="发货").click()
+    expect(page.locator(f"#order-{order.pk}")).to_contain_text("SF1234567890")
+    assert page.evaluate("window.__sameDocument === true")
+
+    # The buyer sees the tracking and confirms receipt.
+    _login(page, buyer, f"/orders/{order.pk}/")
+    expect(page.get_by_role("heading", name="物流 · 顺丰速运 SF1234567890")).to_be_visible()
+    expect(page.get_by_text("商家已发货")).to_be_visible()
+    page.click("text=确认收货")
+    expect(page.locator("#order-status")).to_have_text("已签收")
+    page.screenshot(path=os.path.join(ARTIFACTS, "orders-received.png"), full_page=True)
+
+    order.refresh_from_db()
+    line = order.lines.get()
+    assert order.status == OrderStatus.DELIVERED and order.paid_fen == order.payable_fen == 9980
+    assert (line.post_id, line.kol_id, line.community_id) == (post.pk, kol.pk, community.pk)

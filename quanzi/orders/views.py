@@ -1,0 +1,140 @@
+"""Buyer pages: cart, checkout (with the price waterfall), my orders, order detail with tracking. Thin: the
+services and selectors do the work."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from quanzi.core.errors import DomainError
+from quanzi.orders import selectors, services
+from quanzi.orders.enums import OrderStatus
+from quanzi.web.util import call_service, page_of
+
+
+def _int(value: Any, default: int = 0) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+@login_required
+def cart(request: HttpRequest) -> HttpResponse:
+    return render(request, "orders/cart.html", {"cart": selectors.cart_view(user=request.user), "nav": ""})
+
+
+@login_required
+@require_POST
+def cart_add(request: HttpRequest) -> HttpResponse:
+    errors: list[str] = []
+    sku_id = _int(request.POST.get("sku_id"))
+    call_service(errors, services.cart_add, user=request.user, sku_id=sku_id,
+                 quantity=_int(request.POST.get("quantity"), 1))
+    if errors:
+        messages.error(request, errors[0])
+    else:
+        messages.success(request, _("已加入购物车"))
+    return redirect("cart")
+
+
+@login_required
+@require_POST
+def cart_set(request: HttpRequest, sku_id: int) -> HttpResponse:
+    errors: list[str] = []
+    call_service(errors, services.cart_set_quantity, user=request.user, sku_id=sku_id,
+                 quantity=_int(request.POST.get("quantity"), -1))
+    ctx = {"cart": selectors.cart_view(user=request.user), "errors": errors}
+    if request.headers.get("HX-Request"):
+        return render(request, "orders/_cart_body.html", ctx, status=400 if errors else 200)
+    if errors:
+        messages.error(request, errors[0])
+    return redirect("cart")
+
+
+def _checkout_items(data: Any) -> list[tuple[int, int]] | None:
+    """`?sku_id=..&quantity=..` buys one SKU now; otherwise the cart."""
+    sku_id = _int(data.get("sku_id"))
+    return [(sku_id, _int(data.get("quantity"), 1))] if sku_id else None
+
+
+@login_required
+def checkout(request: HttpRequest) -> HttpResponse:
+    errors: list[str] = []
+    data = request.POST if request.method == "POST" else request.GET
+    items = _checkout_items(data)
+    if request.method == "POST":
+        address_id: int | None = _int(request.POST.get("address_id")) or None
+        if address_id is None and request.POST.get("name"):
+            address = call_service(errors, services.address_create, user=request.user,
+                                   name=request.POST.get("name", ""), phone=request.POST.get("phone", ""),
+                                   province=request.POST.get("province", ""), city=request.POST.get("city", ""),
+                                   district=request.POST.get("district", ""), detail=request.POST.get("detail", ""))
+            address_id = address.pk if address is not None else None
+        if not errors:
+            expected = request.POST.get("expected_total_fen")
+            session = call_service(errors, services.order_place, user=request.user, address_id=address_id,
+                                   items=items, idempotency_key=request.POST.get("idempotency_key", ""),
+                                   expected_total_fen=_int(expected) if expected else None,
+                                   note=request.POST.get("note", ""))
+            if session is not None:
+                orders = list(session.orders.order_by("id"))
+                messages.success(request, _("下单成功，请在 15 分钟内完成支付"))
+                if len(orders) == 1:
+                    return redirect("order_detail", order_id=orders[0].pk)
+                return redirect("/orders/?status=pending_payment")
+    quote = None
+    try:
+        quote = selectors.quote_preview(user=request.user, items=items)
+    except DomainError as exc:
+        errors.append(str(exc.message))
+    return render(request, "orders/checkout.html", {
+        "quote": quote, "errors": errors, "items": items, "addresses": list(selectors.address_list(user=request.user)),
+        "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex, "nav": ""},
+        status=400 if errors and request.method == "POST" else 200)
+
+
+@login_required
+def order_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status") or None
+    if status not in OrderStatus.values:
+        status = None
+    page = page_of(request, selectors.order_list_for_buyer(user=request.user, status=status))
+    return render(request, "orders/list.html", {"page": page, "status": status or "",
+                                                "statuses": OrderStatus.choices, "nav": "me"})
+
+
+@login_required
+def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
+    order = selectors.order_get_for_buyer(user=request.user, order_id=order_id)
+    return render(request, "orders/detail.html", {"order": order, "status": selectors.order_status_now(order),
+                                                  "nav": "me"})
+
+
+@login_required
+@require_POST
+def order_action(request: HttpRequest, order_id: int, action: str) -> HttpResponse:
+    errors: list[str] = []
+    if action == "cancel":
+        call_service(errors, services.order_cancel, user=request.user, order_id=order_id)
+    elif action == "confirm":
+        call_service(errors, services.order_confirm_receipt, user=request.user, order_id=order_id)
+    elif action == "pay":
+        from quanzi.payments import services as payment_services  # the cashier belongs to payments
+
+        payment = call_service(errors, payment_services.payment_create, user=request.user, order_id=order_id,
+                               gateway="sandbox")
+        if payment is not None:
+            return redirect("payments:sandbox_pay", payment_no=payment.payment_no)
+    else:
+        errors.append(_("未知操作"))
+    for e in errors:
+        messages.error(request, e)
+    return redirect("order_detail", order_id=order_id)

@@ -1,0 +1,104 @@
+"""The sandbox gateway: always on, used by the demo and the tests.
+
+Its cashier is our own page (/pay/sandbox/<payment_no>/). Confirming there makes the sandbox "bank" send a
+notification signed with HMAC-SHA256 (secret: QUANZI_PAYMENTS["SANDBOX_SECRET"]) to the same callback endpoint
+and verification path an external gateway uses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from django.utils.translation import gettext as _
+
+from quanzi.payments.conf import payment_settings
+from quanzi.payments.enums import NotifyStatus, RefundStatus
+from quanzi.payments.errors import rejected
+from quanzi.payments.gateways.base import (
+    Ack,
+    Gateway,
+    PaymentIntent,
+    RefundResult,
+    VerifiedNotification,
+    header,
+)
+
+if TYPE_CHECKING:
+    from quanzi.payments.models import Payment, Refund
+
+SIGNATURE_HEADER = "X-Sandbox-Signature"
+
+
+def _secret() -> bytes:
+    return str(payment_settings()["SANDBOX_SECRET"]).encode()
+
+
+def sign(body: bytes, secret: bytes | None = None) -> str:
+    return hmac.new(secret if secret is not None else _secret(), body, hashlib.sha256).hexdigest()
+
+
+def txn_id_for(payment_no: str) -> str:
+    """The sandbox bank's transaction id for a payment: stable, so confirming twice is one trade."""
+    return "SBX" + hmac.new(_secret(), payment_no.encode(), hashlib.sha256).hexdigest()[:24].upper()
+
+
+class SandboxGateway(Gateway):
+    name = "sandbox"
+
+    def create_payment(self, payment: Payment) -> PaymentIntent:
+        return PaymentIntent(pay_url=f"/pay/sandbox/{payment.payment_no}/")
+
+    def build_notification(self, *, payment_no: str, amount_fen: int, status: str = "SUCCESS",
+                           timestamp: int | None = None) -> tuple[dict[str, str], bytes]:
+        """The signed notification the sandbox bank sends for a paid (or closed) trade."""
+        txn_id = txn_id_for(payment_no)
+        body = json.dumps({
+            "notify_id": f"{txn_id}-{status}",
+            "payment_no": payment_no,
+            "txn_id": txn_id,
+            "amount_fen": amount_fen,
+            "status": status,
+            "timestamp": int(time.time()) if timestamp is None else timestamp,
+        }, separators=(",", ":"), sort_keys=True).encode()
+        return {SIGNATURE_HEADER: sign(body), "Content-Type": "application/json"}, body
+
+    def verify_callback(self, headers: Mapping[str, str], body: bytes) -> VerifiedNotification:
+        signature = header(headers, SIGNATURE_HEADER)
+        if not signature:
+            raise rejected("missing_signature", _("缺少签名"))
+        if not hmac.compare_digest(signature, sign(body)):
+            raise rejected("bad_signature", _("签名校验失败"))
+        try:
+            data: Any = json.loads(body)
+        except ValueError as exc:
+            raise rejected("bad_body", _("通知内容无法解析")) from exc
+        if not isinstance(data, dict):
+            raise rejected("bad_body", _("通知内容无法解析"))
+        amount = data.get("amount_fen")
+        if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0:
+            raise rejected("bad_amount", _("通知中的金额格式无效"))
+        timestamp = data.get("timestamp")
+        if not isinstance(timestamp, int) or abs(time.time() - timestamp) > int(payment_settings()["CALLBACK_MAX_AGE"]):
+            raise rejected("stale_notification", _("通知已过期"))
+        fields = [data.get(k) for k in ("notify_id", "payment_no", "txn_id", "status")]
+        if not all(isinstance(v, str) and v for v in fields):
+            raise rejected("bad_body", _("通知内容缺少必要字段"))
+        state = {"SUCCESS": NotifyStatus.SUCCESS, "CLOSED": NotifyStatus.CLOSED}.get(data["status"], NotifyStatus.OTHER)
+        return VerifiedNotification(notify_id=data["notify_id"], out_trade_no=data["payment_no"], amount_fen=amount,
+                                    gateway_txn_id=data["txn_id"], status=state, raw=data)
+
+    def refund(self, refund: Refund) -> RefundResult:
+        if payment_settings()["SANDBOX_REFUND_FAIL"]:
+            return RefundResult(RefundStatus.FAILED, error_code="sandbox_refund_failed",
+                                error_message=_("沙箱模拟退款失败"))
+        ref = "SBXR" + hmac.new(_secret(), refund.refund_no.encode(), hashlib.sha256).hexdigest()[:24].upper()
+        return RefundResult(RefundStatus.SUCCEEDED, gateway_refund_id=ref)
+
+    def ack(self, ok: bool, code: str = "", message: str = "") -> Ack:
+        body = {"code": "SUCCESS"} if ok else {"code": "FAIL", "reason": code, "message": message}
+        return Ack(200 if ok else 400, json.dumps(body, ensure_ascii=False), "application/json")

@@ -1,0 +1,436 @@
+"""Payment writes: create a payment, apply a gateway callback, refunds (idempotent by refund number).
+
+Money rules (docs/ARCHITECTURE.md): integer fen; `Payment.refunded_fen` moves only by conditional updates under a
+lock on the payment row; callbacks and refunds carry idempotency keys with unique constraints; what leaves the
+database (gateway refunds, the sandbox bank's notification) is queued with `transaction.on_commit`.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from quanzi.core.errors import DomainError, NotAuthenticated
+from quanzi.core.events import track
+from quanzi.core.locks import lock_row
+from quanzi.orders import selectors as order_selectors
+from quanzi.orders.enums import OrderStatus
+from quanzi.payments import errors
+from quanzi.payments.enums import (
+    CallbackResult,
+    GatewayName,
+    NotifyStatus,
+    PaymentStatus,
+    RefundKind,
+    RefundStatus,
+)
+from quanzi.payments.errors import CallbackRejected, rejected
+from quanzi.payments.gateways import get_gateway
+from quanzi.payments.gateways.base import RefundResult, VerifiedNotification
+from quanzi.payments.gateways.sandbox import SandboxGateway
+from quanzi.payments.models import Payment, PaymentCallback, Refund
+
+REFUND_NO_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+SIGNATURE_HEADERS = ("wechatpay-signature", "wechatpay-timestamp", "wechatpay-nonce", "wechatpay-serial",
+                     "wechatpay-signature-type", "x-sandbox-signature", "content-type")
+
+
+def _new_no(prefix: str) -> str:
+    return f"{prefix}{timezone.now():%Y%m%d%H%M%S}{secrets.token_hex(5).upper()}"
+
+
+def _queue(task_name: str, *args: Any) -> None:
+    """Queue a payments job after the transaction commits (the job module is imported lazily: jobs call
+    services, never the other way round at import time)."""
+    from quanzi.payments import jobs
+
+    transaction.on_commit(partial(getattr(jobs, task_name), *args))
+
+
+def _lock_payment(payment_pk: int) -> Payment:
+    """Lock the payment's order, then the payment: always in this order (the orders app locks the order first
+    too), so two transactions never wait on each other in a circle."""
+    from quanzi.orders.models import Order
+
+    order_id = Payment.objects.values_list("order_id", flat=True).get(pk=payment_pk)
+    lock_row(Order, order_id)
+    return lock_row(Payment, payment_pk)
+
+
+# --- payments ----------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def payment_create(*, user: Any, order_id: int, gateway: str) -> Payment:
+    """Start paying an order: only its buyer, only while it waits for payment; the amount is the order's
+    payable amount. An open payment for the same order and gateway is reused (the same pay page)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        raise NotAuthenticated("not_authenticated", _("请先登录"))
+    gw = get_gateway(gateway)
+    order = order_selectors.order_get_for_buyer(user=user, order_id=order_id)  # someone else's order: 404
+    lock_row(type(order), order.pk)  # two clicks at once make one payment, not two
+    if order_selectors.order_status_now(order) != OrderStatus.PENDING_PAYMENT:
+        raise errors.order_not_payable()
+    amount = order.payable_fen
+    if not isinstance(amount, int) or amount <= 0:
+        raise errors.order_amount_invalid()
+    existing = Payment.objects.filter(order=order, gateway=gateway, status=PaymentStatus.CREATED,
+                                      amount_fen=amount).first()
+    if existing is not None:
+        return existing
+    payment = Payment.objects.create(order=order, payer=user, gateway=gateway, amount_fen=amount,
+                                     payment_no=_new_no("P"))
+    payment.client_data = gw.create_payment(payment).as_dict()
+    payment.save(update_fields=["client_data", "updated_at"])
+    track("payment.create", user=user, obj=payment, order_id=order.pk, gateway=gateway, amount_fen=amount)
+    return payment
+
+
+@transaction.atomic
+def sandbox_confirm(*, user: Any, payment_no: str) -> Payment:
+    """The buyer confirms on the sandbox cashier: the sandbox bank sends its signed notification to our
+    callback endpoint after this commits (through the same verification as any gateway)."""
+    payment = Payment.objects.filter(payment_no=payment_no, gateway=GatewayName.SANDBOX,
+                                     payer_id=getattr(user, "pk", None)).first()
+    if payment is None:
+        raise errors.payment_not_found()
+    if payment.status != PaymentStatus.CREATED:
+        return payment
+    headers, body = SandboxGateway().build_notification(payment_no=payment.payment_no,
+                                                       amount_fen=payment.amount_fen)
+    _queue("sandbox_deliver", headers, body.decode())
+    track("payment.sandbox_confirm", user=user, obj=payment, order_id=payment.order_id)
+    return payment
+
+
+def sandbox_pay_now(*, user: Any, order_id: int) -> Payment:
+    """Pay an order through the sandbox at once (demo data and other apps' tests): the same payment, signed
+    notification and verification path as the cashier page, applied synchronously instead of by the job."""
+    payment = payment_create(user=user, order_id=order_id, gateway=GatewayName.SANDBOX)
+    headers, body = SandboxGateway().build_notification(payment_no=payment.payment_no,
+                                                       amount_fen=payment.amount_fen)
+    outcome = payment_handle_callback(gateway=GatewayName.SANDBOX, headers=headers, body=body)
+    if not outcome.ok:  # pragma: no cover - our own signed notification always verifies
+        raise DomainError(outcome.code, outcome.message)
+    payment.refresh_from_db()
+    return payment
+
+
+# --- callbacks ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CallbackOutcome:
+    ok: bool
+    result: str
+    code: str = ""
+    message: str = ""
+    payment_no: str = ""
+    replay: bool = False
+
+
+def _signature_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    out = {}
+    for key, value in headers.items():
+        name = key.lower().removeprefix("http_").replace("_", "-")
+        if name in SIGNATURE_HEADERS:
+            out[name] = str(value)[:512]
+    return out
+
+
+def payment_handle_callback(*, gateway: str, headers: Mapping[str, str], body: bytes) -> CallbackOutcome:
+    """Verify and apply one gateway notification. Idempotent: a redelivery (same notify id) only counts the
+    delivery and returns the first result; a notification for an already-applied trade changes nothing.
+
+    Not one transaction on purpose: the notification is applied in one transaction, and a rejection is logged in
+    its own, so the log keeps what was refused while nothing else was written."""
+    gw = get_gateway(gateway)
+    raw = body.decode("utf-8", errors="replace")[:20000]
+    kept = _signature_headers(headers)
+    try:
+        note = gw.verify_callback(headers, body)
+    except CallbackRejected as exc:
+        with transaction.atomic():
+            PaymentCallback.objects.create(gateway=gateway, notify_id=None, raw_body=raw, headers=kept,
+                                           verified=False, result=CallbackResult.REJECTED, error_code=exc.code)
+            track("payment.callback_rejected", gateway=gateway, code=exc.code)
+        return CallbackOutcome(False, CallbackResult.REJECTED, exc.code, str(exc.message))
+    try:
+        return _apply_notification(gateway, note, raw, kept)
+    except CallbackRejected as exc:  # verified, but it does not match our payment: nothing was applied
+        return _log_verified_rejection(gateway, note, raw, kept, exc)
+
+
+def _log_verified_rejection(gateway: str, note: VerifiedNotification, raw: str, kept: dict[str, str],
+                            exc: CallbackRejected) -> CallbackOutcome:
+    with transaction.atomic():
+        payment = Payment.objects.filter(payment_no=note.out_trade_no, gateway=gateway).first()
+        try:
+            with transaction.atomic():
+                PaymentCallback.objects.create(
+                    gateway=gateway, notify_id=note.notify_id, payment=payment, out_trade_no=note.out_trade_no,
+                    gateway_txn_id=note.gateway_txn_id, amount_fen=note.amount_fen, raw_body=raw, headers=kept,
+                    verified=True, result=CallbackResult.REJECTED, error_code=exc.code)
+        except IntegrityError:
+            PaymentCallback.objects.filter(gateway=gateway, notify_id=note.notify_id).update(
+                deliveries=F("deliveries") + 1)
+        track("payment.callback_rejected", obj=payment, gateway=gateway, code=exc.code)
+    return CallbackOutcome(False, CallbackResult.REJECTED, exc.code, str(exc.message), note.out_trade_no)
+
+
+@transaction.atomic
+def _apply_notification(gateway: str, note: VerifiedNotification, raw: str, kept: dict[str, str]) -> CallbackOutcome:
+    payment_pk = Payment.objects.filter(payment_no=note.out_trade_no, gateway=gateway).values_list(
+        "pk", flat=True).first()
+    if payment_pk is None:
+        raise rejected("unknown_payment", _("支付单不存在"))
+    payment = _lock_payment(payment_pk)  # every delivery for this payment queues here
+    first = PaymentCallback.objects.filter(gateway=gateway, notify_id=note.notify_id).first()
+    if first is not None:
+        PaymentCallback.objects.filter(pk=first.pk).update(deliveries=F("deliveries") + 1)
+        return CallbackOutcome(first.result != CallbackResult.REJECTED, first.result, first.error_code,
+                               payment_no=payment.payment_no, replay=True)
+    if note.amount_fen != payment.amount_fen:
+        raise rejected("amount_mismatch", _("通知金额与支付单金额不一致"))
+
+    def log(result: str) -> None:
+        PaymentCallback.objects.create(
+            gateway=gateway, notify_id=note.notify_id, payment=payment, out_trade_no=note.out_trade_no,
+            gateway_txn_id=note.gateway_txn_id, amount_fen=note.amount_fen, raw_body=raw, headers=kept,
+            verified=True, result=result)
+
+    if note.status != NotifyStatus.SUCCESS:
+        if note.status == NotifyStatus.CLOSED and payment.status == PaymentStatus.CREATED:
+            Payment.objects.filter(pk=payment.pk, status=PaymentStatus.CREATED).update(
+                status=PaymentStatus.CLOSED, closed_at=timezone.now())
+        log(CallbackResult.IGNORED)
+        track("payment.callback_ignored", obj=payment, gateway=gateway, status=str(note.status))
+        return CallbackOutcome(True, CallbackResult.IGNORED, payment_no=payment.payment_no)
+    if payment.status not in (PaymentStatus.CREATED, PaymentStatus.CLOSED):
+        if payment.gateway_txn_id != note.gateway_txn_id:
+            raise rejected("txn_mismatch", _("该支付单已由另一笔交易支付"))
+        log(CallbackResult.DUPLICATE)  # the same trade, told again under another notification id
+        return CallbackOutcome(True, CallbackResult.DUPLICATE, payment_no=payment.payment_no)
+
+    now = timezone.now()
+    updated = Payment.objects.filter(pk=payment.pk, status__in=[PaymentStatus.CREATED, PaymentStatus.CLOSED]).update(
+        status=PaymentStatus.SUCCEEDED, gateway_txn_id=note.gateway_txn_id, paid_at=now, updated_at=now)
+    if updated != 1:  # pragma: no cover - the row lock makes this unreachable
+        raise rejected("payment_state_changed", _("支付单状态已变化"))
+    payment.refresh_from_db()
+    refund_reason = _mark_order_paid(payment)
+    if refund_reason is None:
+        log(CallbackResult.PROCESSED)
+        track("payment.succeeded", user=payment.payer, obj=payment, order_id=payment.order_id,
+              gateway=gateway, amount_fen=payment.amount_fen)
+        return CallbackOutcome(True, CallbackResult.PROCESSED, payment_no=payment.payment_no)
+    kind, reason, amount, booked = refund_reason
+    _refund_open(payment=payment, amount_fen=amount, refund_no=f"AUTO-{payment.payment_no}", kind=kind,
+                 reason=reason, actor=None, book_on_order=booked)
+    log(CallbackResult.AUTO_REFUNDED)
+    track("payment.succeeded_refunded", user=payment.payer, obj=payment, order_id=payment.order_id,
+          gateway=gateway, amount_fen=payment.amount_fen, kind=kind)
+    return CallbackOutcome(True, CallbackResult.AUTO_REFUNDED, payment_no=payment.payment_no)
+
+
+def _mark_order_paid(payment: Payment) -> tuple[str, str, int, bool] | None:
+    """Tell the order it was paid. None when the order took the money; otherwise (kind, reason, amount to refund,
+    whether the order booked the money) — a cancelled or expired order, or one already paid by another payment,
+    books it and asks for it to be refunded; it is never dropped."""
+    from quanzi.orders.services import order_mark_paid
+
+    try:
+        with transaction.atomic():
+            result = order_mark_paid(order_id=payment.order_id, amount_fen=payment.amount_fen,
+                                     payment_ref=payment.payment_no)
+    except DomainError as exc:  # the order refused it outright (nothing booked): the money still goes back
+        return (RefundKind.NOT_APPLIED, _("订单未能入账（%(code)s），自动退款") % {"code": exc.code},
+                payment.amount_fen, False)
+    if result.accepted or result.replay or result.needs_refund_fen <= 0:
+        return None
+    if result.cancelled:
+        return RefundKind.ORDER_CANCELLED, _("订单已取消，自动退款"), result.needs_refund_fen, True
+    return RefundKind.NOT_APPLIED, _("订单已由其他支付付款，自动退款"), result.needs_refund_fen, True
+
+
+# --- refunds -----------------------------------------------------------------------------------------------------
+
+
+def _check_refund_args(amount_fen: Any, refund_no: str) -> None:
+    if not isinstance(amount_fen, int) or isinstance(amount_fen, bool) or amount_fen <= 0:
+        raise errors.refund_amount_invalid()
+    if not isinstance(refund_no, str) or not REFUND_NO_RE.match(refund_no):
+        raise errors.refund_no_invalid()
+
+
+def _replay(existing: Refund, *, amount_fen: int, order_id: int | None, payment_id: int | None) -> Refund:
+    same = existing.amount_fen == amount_fen and (order_id is None or existing.order_id == order_id) and (
+        payment_id is None or existing.payment_id == payment_id)
+    if not same:
+        raise errors.refund_no_conflict()
+    return existing
+
+
+def _refundable_payment(order_id: int) -> Payment | None:
+    """The payment that paid the order (not one that is being returned automatically)."""
+    return (Payment.objects.filter(order_id=order_id, status__in=[PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED])
+            .exclude(refunds__kind__in=[RefundKind.ORDER_CANCELLED, RefundKind.NOT_APPLIED])
+            .order_by("paid_at", "pk").first())
+
+
+def _refund_open(*, payment: Payment, amount_fen: int, refund_no: str, kind: str, reason: str,
+                 actor: Any, book_on_order: bool = True) -> Refund:
+    """Reserve `amount_fen` on the (locked) payment by a conditional update and create the refund; the gateway
+    call is queued after commit."""
+    reserved = Payment.objects.filter(
+        pk=payment.pk, status=PaymentStatus.SUCCEEDED, refunded_fen__lte=F("amount_fen") - amount_fen,
+    ).update(refunded_fen=F("refunded_fen") + amount_fen, updated_at=timezone.now())
+    if reserved != 1:
+        if payment.status not in (PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED):
+            raise errors.refund_not_refundable()
+        raise errors.refund_exceeds_paid()
+    refund = Refund.objects.create(payment=payment, order_id=payment.order_id, refund_no=refund_no, kind=kind,
+                                   amount_fen=amount_fen, reason=(reason or "")[:200], requested_by=actor,
+                                   book_on_order=book_on_order)
+    _queue("refund_submit_task", refund.pk)
+    return refund
+
+
+@transaction.atomic
+def refund_create(*, amount_fen: int, refund_no: str, reason: str = "", order_id: int | None = None,
+                  payment_id: int | None = None, kind: str = RefundKind.AFTER_SALES, actor: Any = None) -> Refund:
+    """Refund part or all of what was paid for an order (or a given payment). Idempotent by `refund_no`: the
+    same number again returns the first refund and changes nothing (a different amount or order with a used
+    number is a conflict). Refunds of a payment never add up to more than it received.
+
+    For other apps (after-sales): authorisation is the caller's; this only guards the money."""
+    _check_refund_args(amount_fen, refund_no)
+    if order_id is None and payment_id is None:
+        raise errors.refund_not_refundable()
+    existing = Refund.objects.filter(refund_no=refund_no).first()
+    if existing is not None:
+        return _replay(existing, amount_fen=amount_fen, order_id=order_id, payment_id=payment_id)
+    if payment_id is not None:
+        candidate = Payment.objects.filter(pk=payment_id).first()
+        if candidate is None or (order_id is not None and candidate.order_id != order_id):
+            raise errors.payment_not_found()
+    else:
+        assert order_id is not None
+        candidate = _refundable_payment(order_id)
+        if candidate is None:
+            raise errors.refund_not_refundable()
+    payment = _lock_payment(candidate.pk)
+    existing = Refund.objects.filter(refund_no=refund_no).first()  # a twin request may have won the lock first
+    if existing is not None:
+        return _replay(existing, amount_fen=amount_fen, order_id=order_id, payment_id=payment_id)
+    try:
+        with transaction.atomic():
+            refund = _refund_open(payment=payment, amount_fen=amount_fen, refund_no=refund_no, kind=kind,
+                                  reason=reason, actor=actor)
+    except IntegrityError:  # the same refund_no on another payment, created concurrently
+        existing = Refund.objects.filter(refund_no=refund_no).first()
+        if existing is None:
+            raise
+        return _replay(existing, amount_fen=amount_fen, order_id=order_id, payment_id=payment_id)
+    track("refund.create", user=actor, obj=refund, order_id=payment.order_id, amount_fen=amount_fen, kind=kind)
+    return refund
+
+
+def refund_submit(*, refund_id: int) -> Refund:
+    """Send a pending (or still processing) refund to its gateway and record the answer. Safe to run twice:
+    the gateway call carries the refund number, which the gateways treat as the idempotency key."""
+    with transaction.atomic():
+        refund = Refund.objects.select_for_update().select_related("payment").get(pk=refund_id)
+        if refund.status not in (RefundStatus.PENDING, RefundStatus.PROCESSING):
+            return refund
+        Refund.objects.filter(pk=refund.pk).update(attempts=F("attempts") + 1, submitted_at=timezone.now())
+    gateway = get_gateway(refund.payment.gateway)
+    result = gateway.refund(refund)  # outside any transaction: it may be a network call
+    return refund_apply_result(refund_id=refund.pk, result=result)
+
+
+@transaction.atomic
+def refund_apply_result(*, refund_id: int, result: RefundResult) -> Refund:
+    """Record a gateway's answer for a refund. A success tells the order; a failure gives the reserved amount
+    back to the payment so it can be refunded again (`refund_retry` resubmits the same refund number)."""
+    payment_pk = Refund.objects.values_list("payment_id", flat=True).get(pk=refund_id)
+    payment = _lock_payment(payment_pk)
+    refund = Refund.objects.select_for_update().get(pk=refund_id)
+    if refund.status not in (RefundStatus.PENDING, RefundStatus.PROCESSING):
+        return refund  # already settled by an earlier run
+    now = timezone.now()
+    if result.status == RefundStatus.PROCESSING:
+        refund.status = RefundStatus.PROCESSING
+        refund.gateway_refund_id = result.gateway_refund_id or refund.gateway_refund_id
+        refund.save(update_fields=["status", "gateway_refund_id"])
+        track("refund.processing", obj=refund, order_id=refund.order_id)
+        return refund
+    if result.status == RefundStatus.SUCCEEDED:
+        refund.status, refund.finished_at = RefundStatus.SUCCEEDED, now
+        refund.gateway_refund_id = result.gateway_refund_id or refund.gateway_refund_id
+        refund.error_code = refund.error_message = ""
+        refund.save(update_fields=["status", "finished_at", "gateway_refund_id", "error_code", "error_message"])
+        done = Refund.objects.filter(payment=payment, status=RefundStatus.SUCCEEDED).aggregate(
+            s=Sum("amount_fen"))["s"] or 0
+        if done >= payment.amount_fen:
+            Payment.objects.filter(pk=payment.pk).update(status=PaymentStatus.REFUNDED, updated_at=now)
+        if refund.book_on_order:
+            _record_order_refund(refund)
+        track("refund.succeeded", obj=refund, order_id=refund.order_id, amount_fen=refund.amount_fen)
+        return refund
+    refund.status, refund.finished_at = RefundStatus.FAILED, now
+    refund.error_code = (result.error_code or "refund_failed")[:64]
+    refund.error_message = (result.error_message or "")[:200]
+    refund.save(update_fields=["status", "finished_at", "error_code", "error_message"])
+    released = Payment.objects.filter(pk=payment.pk, refunded_fen__gte=refund.amount_fen).update(
+        refunded_fen=F("refunded_fen") - refund.amount_fen, updated_at=now)
+    assert released == 1, "a reserved refund amount is always on the payment"
+    track("refund.failed", obj=refund, order_id=refund.order_id, code=refund.error_code)
+    return refund
+
+
+def _record_order_refund(refund: Refund) -> None:
+    """Book the refund on the order. The money has already gone back at the gateway, so a refusal by the order
+    must not undo our record of it: it is kept for an operator to look at."""
+    from quanzi.orders.services import order_record_refund
+
+    try:
+        with transaction.atomic():
+            order_record_refund(order_id=refund.order_id, amount_fen=refund.amount_fen,
+                                refund_ref=refund.refund_no)
+    except DomainError as exc:
+        Refund.objects.filter(pk=refund.pk).update(error_code=f"order_booking:{exc.code}"[:64],
+                                                   error_message=str(exc.message)[:200])
+
+
+@transaction.atomic
+def refund_retry(*, refund_no: str, actor: Any = None) -> Refund:
+    """Submit a failed refund again under the same refund number (its amount is reserved again first)."""
+    refund = Refund.objects.filter(refund_no=refund_no).first()
+    if refund is None:
+        raise errors.refund_not_found()
+    payment = _lock_payment(refund.payment_id)
+    refund = Refund.objects.select_for_update().get(pk=refund.pk)
+    if refund.status != RefundStatus.FAILED:
+        raise errors.refund_not_retryable()
+    reserved = Payment.objects.filter(
+        pk=payment.pk, refunded_fen__lte=F("amount_fen") - refund.amount_fen,
+        status__in=[PaymentStatus.SUCCEEDED],
+    ).update(refunded_fen=F("refunded_fen") + refund.amount_fen, updated_at=timezone.now())
+    if reserved != 1:
+        raise errors.refund_exceeds_paid()
+    Refund.objects.filter(pk=refund.pk).update(status=RefundStatus.PENDING, error_code="", error_message="",
+                                               finished_at=None)
+    _queue("refund_submit_task", refund.pk)
+    track("refund.retry", user=actor, obj=refund, order_id=refund.order_id)
+    refund.refresh_from_db()
+    return refund
