@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from quanzi.accounts.models import User
+from quanzi.catalog.selectors import post_products
 from quanzi.communities import selectors as community_selectors
 from quanzi.communities.models import Community
 from quanzi.communities.selectors import community_get, has_perm, membership_get
@@ -120,6 +121,7 @@ def _detail_ctx(request: HttpRequest, post: Post, **extra: Any) -> dict[str, Any
         "can_moderate": selectors.can_moderate(user=user, community=community),
         "is_author": user is not None and post.author_id == user.pk,
         "is_public": selectors.post_is_public(post),
+        "products": list(post_products(post_id=post.pk)),
         **extra,
     }
 

@@ -82,3 +82,21 @@ def test_merchant_console_apply_then_ship(member):
     other = f.approved_merchant()
     r = _client(other.user).post(f"/shop/merchant/orders/{o.pk}/ship/", {"carrier": "x", "tracking_no": "12345"})
     assert r.status_code == 404
+
+
+def test_post_page_shows_its_product_cards_linking_through_the_card_click():
+    c = f.community()
+    kol = make_user("达人")
+    f.add_member(c, kol, Role.KOL)
+    p, _ = f.product_with_sku(f.approved_merchant(), price_fen=5900, title="运动速干衣")
+    post = f.post(c, kol, title="夏天跑步穿什么")
+    from quanzi.catalog import services
+    from quanzi.content import services as content_services
+
+    services.post_product_attach(user=kol, post_id=post.pk, product_id=p.pk)
+    html = Client().get(f"/p/{post.pk}/").content.decode()
+    assert "运动速干衣" in html and "¥59.00" in html
+    assert f'href="/shop/card/{post.pk}/{p.pk}/"' in html
+    share = content_services.share_create(user=kol, post=post)
+    shared = Client().get(f"/s/{share.token}/").content.decode()
+    assert f'href="/shop/card/{post.pk}/{p.pk}/?s={share.token}"' in shared
