@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -103,7 +104,12 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 def _join_response(request: HttpRequest, community: Community, error: DomainError | None) -> HttpResponse:
     if request.headers.get("HX-Request"):
-        return _fragment(request, "communities/_join_button.html", _ctx(request, community, ""), error)
+        response = _fragment(request, "communities/_join_button.html", _ctx(request, community, ""), error)
+        current = urlsplit(request.headers.get("HX-Current-URL", "")).path
+        if error is None and current.startswith(f"/c/{community.slug}/"):
+            # On the community's own pages, membership changes the whole page (count, check-in, compose).
+            response["HX-Refresh"] = "true"
+        return response
     if error is not None:
         messages.error(request, str(error.message))
     return redirect(f"/c/{community.slug}/")

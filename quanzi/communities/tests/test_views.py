@@ -198,3 +198,20 @@ def test_header_include_for_other_apps(crew):
     html = render_to_string("communities/_header.html", {"community": crew.community, "membership": None,
                                                          "user": request.user, "request": request})
     assert "/manage/" not in html and f'hx-post="/c/{crew.community.slug}/join/"' in html
+
+
+def test_joining_on_the_community_page_refreshes_it_but_not_on_discover(user_factory):
+    from django.test import Client
+
+    from quanzi.communities import services
+
+    owner, joiner, other = user_factory(), user_factory(), user_factory()
+    c = services.community_create(owner=owner, name="跑步圈", slug="run-refresh", vertical="fitness")
+    client = Client()
+    client.force_login(joiner)
+    r = client.post(f"/c/{c.slug}/join/", HTTP_HX_REQUEST="true",
+                    HTTP_HX_CURRENT_URL=f"http://testserver/c/{c.slug}/")
+    assert r.status_code == 200 and r["HX-Refresh"] == "true"
+    client.force_login(other)
+    r = client.post(f"/c/{c.slug}/join/", HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL="http://testserver/discover/")
+    assert r.status_code == 200 and "HX-Refresh" not in r

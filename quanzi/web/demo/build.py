@@ -137,7 +137,7 @@ def _communities(world: DemoWorld, rng: random.Random, named: dict[str, User], f
             code = None
             if community.visibility == "invite":
                 code = communities.invitation_create(actor=owner, community=community).code
-            joiners = [named["member"], named["kol"], *rng.sample(fillers, k=rng.randint(60, 140))]
+            joiners = [named["member"], named["kol"], *rng.sample(fillers, k=min(len(fillers), rng.randint(60, 140)))]
             if community.slug in ("mama-baby", "beauty-lab", "vip-beauty"):
                 joiners.append(named["merchant"])
             for user in joiners:

@@ -1,0 +1,121 @@
+"""Review writes: the buyer reviews each delivered order line once (rating, text, up to 6 photos); operators fold
+and unfold reviews with a reason — a review is never deleted, every decision is logged."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from quanzi.aftersales import errors, rules, selectors
+from quanzi.aftersales.enums import ModerationAction, ReviewStatus
+from quanzi.aftersales.models import Review, ReviewModeration, ReviewPhoto
+from quanzi.core.errors import InvalidInput, NotAuthenticated
+from quanzi.core.events import track
+from quanzi.core.images import validate_image
+from quanzi.orders import selectors as order_selectors
+from quanzi.orders.models import OrderLine
+
+
+def _authed(user: Any) -> None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        raise NotAuthenticated("not_authenticated", _("请先登录"))
+
+
+def _operator(user: Any) -> None:
+    _authed(user)
+    if not user.is_staff:
+        raise errors.not_operator()
+
+
+def _save_photos(review: Review, photos: list[Any]) -> None:
+    if not photos:
+        return
+    if review.photos.count() + len(photos) > rules.MAX_PHOTOS:
+        raise errors.too_many_photos(rules.MAX_PHOTOS)
+    for upload in photos:
+        validate_image(upload)
+    for upload in photos:
+        ReviewPhoto.objects.create(review=review, image=upload)
+
+
+@transaction.atomic
+def review_create(*, user: Any, order_line_id: int, rating: int, text: str = "",
+                  photos: list[Any] | None = None) -> Review:
+    """Review one line of a delivered order (confirmed, auto-confirmed or completed). Once per line."""
+    _authed(user)
+    line = OrderLine.objects.filter(pk=order_line_id).values_list("order_id", flat=True).first()
+    if line is None:
+        raise errors.review_not_allowed()
+    order = order_selectors.order_get_for_buyer(user=user, order_id=line)  # someone else's order: 404
+    if not selectors.order_reviewable(order):
+        raise errors.review_not_allowed()
+    order_line = next(ln for ln in order.lines.all() if ln.pk == order_line_id)
+    if not isinstance(rating, int) or isinstance(rating, bool) or not 1 <= rating <= 5:
+        raise errors.invalid_rating()
+    text = (text or "").strip()
+    if len(text) > 1000:
+        raise InvalidInput("invalid_review_text", _("评价内容最多 1000 字"))
+    if Review.objects.filter(order_line_id=order_line_id).exists():
+        raise errors.already_reviewed()
+    try:
+        with transaction.atomic():
+            review = Review.objects.create(
+                order_line_id=order_line_id, order=order, product_id=order_line.product_id, buyer=user,
+                rating=rating, text=text,
+                spec_text=" ".join(f"{k}:{v}" for k, v in (order_line.spec or {}).items())[:200])
+    except IntegrityError as exc:  # a concurrent submit of the same line
+        raise errors.already_reviewed() from exc
+    _save_photos(review, list(photos or []))
+    track("review.create", user=user, obj=review, product_id=order_line.product_id, rating=rating)
+    return review
+
+
+@transaction.atomic
+def review_photos_add(*, user: Any, review_id: int, photos: list[Any]) -> Review:
+    _authed(user)
+    review = Review.objects.select_for_update().filter(pk=review_id, buyer_id=user.pk).first()
+    if review is None:
+        raise errors.review_not_found()
+    if not photos:
+        raise InvalidInput("no_photos", _("请选择图片"))
+    _save_photos(review, list(photos))
+    track("review.photos", user=user, obj=review, count=len(photos))
+    return review
+
+
+def _moderate(*, actor: Any, review_id: int, to: str, action: str, reason: str) -> Review:
+    _operator(actor)
+    reason = (reason or "").strip()
+    if action == ModerationAction.FOLD and not 1 <= len(reason) <= 200:
+        raise errors.fold_reason_required()
+    review = Review.objects.select_for_update().filter(pk=review_id).first()
+    if review is None:
+        raise errors.review_not_found()
+    if review.status == to:
+        return review  # folding a folded review changes nothing
+    fields: dict[str, Any] = {"status": to}
+    if to == ReviewStatus.FOLDED:
+        fields.update(fold_reason=reason[:200], folded_at=timezone.now())
+    else:
+        fields.update(fold_reason="", folded_at=None)
+    Review.objects.filter(pk=review.pk).update(**fields)
+    ReviewModeration.objects.create(review=review, action=action, reason=reason[:200], actor=actor)
+    review.refresh_from_db()
+    track(f"review.{action}", user=actor, obj=review, product_id=review.product_id)
+    return review
+
+
+@transaction.atomic
+def review_fold(*, actor: Any, review_id: int, reason: str) -> Review:
+    """Fold a review (operators): it stays listed as folded and leaves the average."""
+    return _moderate(actor=actor, review_id=review_id, to=ReviewStatus.FOLDED, action=ModerationAction.FOLD,
+                     reason=reason)
+
+
+@transaction.atomic
+def review_unfold(*, actor: Any, review_id: int, reason: str = "") -> Review:
+    return _moderate(actor=actor, review_id=review_id, to=ReviewStatus.VISIBLE, action=ModerationAction.UNFOLD,
+                     reason=reason)
