@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from quanzi.accounts.models import User
-from quanzi.catalog.selectors import post_products
+from quanzi.catalog.selectors import community_shelf, post_products
 from quanzi.communities import selectors as community_selectors
 from quanzi.communities.models import Community
 from quanzi.communities.selectors import community_get, has_perm, membership_get
@@ -114,6 +114,11 @@ def search(request: HttpRequest) -> HttpResponse:
 def _detail_ctx(request: HttpRequest, post: Post, **extra: Any) -> dict[str, Any]:
     user = _user(request)
     community = post.community
+    products = list(post_products(post_id=post.pk))
+    can_attach = (user is not None and post.author_id == user.pk
+                  and has_perm(user=user, community=community, perm="pick_products"))
+    attached = {p.pk for p in products}
+    card_choices = [p for p in community_shelf(community=community) if p.pk not in attached] if can_attach else []
     return {
         "post": post, "community": community,
         "comments": list(selectors.comment_tree(post=post, viewer=user)),
@@ -121,7 +126,7 @@ def _detail_ctx(request: HttpRequest, post: Post, **extra: Any) -> dict[str, Any
         "can_moderate": selectors.can_moderate(user=user, community=community),
         "is_author": user is not None and post.author_id == user.pk,
         "is_public": selectors.post_is_public(post),
-        "products": list(post_products(post_id=post.pk)),
+        "products": products, "can_attach": can_attach, "card_choices": card_choices,
         **extra,
     }
 
