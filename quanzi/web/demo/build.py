@@ -26,6 +26,7 @@ from quanzi.content.models import Post
 from quanzi.core.errors import DomainError
 from quanzi.web.demo import corpus
 from quanzi.web.demo.clock import clock_at
+from quanzi.web.demo.commerce import build_commerce
 from quanzi.web.demo.images import picture
 
 DEMO_PASSWORD = "demo1234"
@@ -78,7 +79,8 @@ def _named_users(world: DemoWorld) -> dict[str, User]:
     return named
 
 
-def build(*, seed: int = 20261125, members: int = 300, posts: int = 620, log: Callable[[str], None] = print) -> DemoWorld:
+def build(*, seed: int = 20261125, members: int = 300, posts: int = 620, orders: int = 460,
+          log: Callable[[str], None] = print) -> DemoWorld:
     rng = random.Random(seed)
     world = DemoWorld()
     now = timezone.now()
@@ -116,6 +118,7 @@ def build(*, seed: int = 20261125, members: int = 300, posts: int = 620, log: Ca
     log(f"  check-ins: {world.counts.get('checkin', 0)}")
     with transaction.atomic():
         _specials(world, rng, named, now)
+    build_commerce(world, rng, named, now, log, orders_total=orders)
     return world
 
 

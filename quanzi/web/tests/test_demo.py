@@ -33,7 +33,7 @@ def world(django_db_setup: Any, django_db_blocker: Any) -> Iterator[DemoWorld]:
     end, so no other test sees the demo rows; its pictures go to a throw-away media folder."""
     media = tempfile.mkdtemp(prefix="quanzi-demo-media-")
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media), transaction.atomic():
-        yield build(members=40, posts=60, log=lambda _line: None)
+        yield build(members=40, posts=60, orders=30, log=lambda _line: None)
         transaction.set_rollback(True)
     shutil.rmtree(media, ignore_errors=True)
 
