@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "huey.contrib.djhuey",
+    "ninja",  # serves the API docs (Swagger UI) from our own static files, not a CDN
     "quanzi.core",
     "quanzi.accounts",
     "quanzi.communities",
