@@ -65,8 +65,7 @@ def me_avatar(request: HttpRequest, file: UploadedFile = File(...)) -> User:  # 
 
 @router.get("/me/persona", response=PersonaOut, auth=required)
 def persona_get(request: HttpRequest) -> Persona:
-    persona, _created = Persona.objects.get_or_create(user=current_user(request))
-    return persona
+    return selectors.persona_get(user=current_user(request))
 
 
 def _field(field: str) -> str:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from quanzi.accounts.models import Follow, Notification, User
+from quanzi.accounts.models import Follow, Notification, Persona, User
 
 
 def user_get(*, user_id: int) -> User | None:
@@ -32,3 +32,8 @@ def notification_list(*, user: User) -> QuerySet[Notification]:
 
 def unread_notification_count(*, user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def persona_get(*, user: User) -> Persona:
+    """The member's persona, or an empty unsaved one: reading never writes."""
+    return Persona.objects.filter(user=user).first() or Persona(user=user)

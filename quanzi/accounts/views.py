@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from quanzi.accounts import selectors, services
 from quanzi.accounts.enums import Gender, IncomeBand, PersonaField
-from quanzi.accounts.models import Persona, User
+from quanzi.accounts.models import User
 from quanzi.web.util import call_service, page_of
 
 
@@ -92,7 +92,7 @@ def follow_toggle(request: HttpRequest, user_id: int) -> HttpResponse:
 def profile_edit(request: HttpRequest) -> HttpResponse:
     me: User = request.user  # type: ignore[assignment]
     errors: list[str] = []
-    persona, _created = Persona.objects.get_or_create(user=me)
+    persona = selectors.persona_get(user=me)
     if request.method == "POST":
         call_service(errors, services.profile_update, user=me, nickname=request.POST.get("nickname"),
                      bio=request.POST.get("bio", ""), avatar=request.FILES.get("avatar"))
@@ -108,7 +108,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
         if not errors:
             messages.success(request, _("资料已保存"))
             return redirect(f"/u/{me.pk}/")
-        persona.refresh_from_db()
+        persona = selectors.persona_get(user=me)
     return render(request, "accounts/profile_edit.html", {
         "errors": errors, "persona": persona, "genders": Gender.choices, "incomes": IncomeBand.choices, "nav": "me",
     }, status=400 if errors else 200)
