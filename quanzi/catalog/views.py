@@ -12,13 +12,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from quanzi.aftersales import selectors as aftersale_selectors
 from quanzi.catalog import selectors, services
 from quanzi.catalog.enums import MerchantStatus
 from quanzi.core.errors import DomainError
 from quanzi.core.events import track
 from quanzi.orders import selectors as order_selectors
 from quanzi.orders import services as order_services
-from quanzi.orders.enums import OrderStatus
 from quanzi.web.util import call_service, page_of
 
 
@@ -79,10 +79,13 @@ def console(request: HttpRequest) -> HttpResponse:
     tab = request.GET.get("tab", "ship")
     if tab == "products":
         page = page_of(request, selectors.merchant_products(merchant=merchant))
+    elif tab == "ship":
+        page = page_of(request, order_selectors.order_list_to_ship(merchant=merchant))
     else:
-        status = OrderStatus.PAID if tab == "ship" else None
-        page = page_of(request, order_selectors.order_list_for_merchant(merchant=merchant, status=status))
-    return render(request, "catalog/console.html", {"merchant": merchant, "tab": tab, "page": page, "nav": ""})
+        page = page_of(request, order_selectors.order_list_for_merchant(merchant=merchant))
+    aftersales_open = aftersale_selectors.request_list_for_merchant(merchant=merchant, open_only=True).count()
+    return render(request, "catalog/console.html", {"merchant": merchant, "tab": tab, "page": page,
+                                                    "aftersales_open": aftersales_open, "nav": ""})
 
 
 @login_required

@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from quanzi.accounts.models import User
@@ -284,16 +284,16 @@ def _mute_until(request: HttpRequest) -> dt.datetime:
 
 
 MANAGE_ACTIONS: dict[str, tuple[Callable[..., Any], Any]] = {
-    "approve": (services.membership_approve, _lazy("已通过")),
-    "reject": (services.membership_reject, _lazy("已拒绝")),
-    "role": (services.role_set, _lazy("角色已更新")),
-    "mute": (services.member_mute, _lazy("已禁言")),
-    "unmute": (services.member_unmute, _lazy("已解除禁言")),
-    "ban": (services.member_ban, _lazy("已封禁")),
-    "unban": (services.member_unban, _lazy("已解封")),
-    "resolve": (services.report_resolve, _lazy("举报已处理")),
-    "dismiss": (services.report_dismiss, _lazy("举报已驳回")),
-    "revoke": (services.invitation_revoke, _lazy("邀请码已作废")),
+    "approve": (services.membership_approve, gettext_lazy("已通过")),
+    "reject": (services.membership_reject, gettext_lazy("已拒绝")),
+    "role": (services.role_set, gettext_lazy("角色已更新")),
+    "mute": (services.member_mute, gettext_lazy("已禁言")),
+    "unmute": (services.member_unmute, gettext_lazy("已解除禁言")),
+    "ban": (services.member_ban, gettext_lazy("已封禁")),
+    "unban": (services.member_unban, gettext_lazy("已解封")),
+    "resolve": (services.report_resolve, gettext_lazy("举报已处理")),
+    "dismiss": (services.report_dismiss, gettext_lazy("举报已驳回")),
+    "revoke": (services.invitation_revoke, gettext_lazy("邀请码已作废")),
 }
 
 

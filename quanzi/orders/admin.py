@@ -8,6 +8,7 @@ from quanzi.orders.models import (
     CheckoutSession,
     Order,
     OrderLine,
+    OrderLineCancellation,
     OrderPayment,
     OrderRefund,
     OrderStatusChange,
@@ -44,6 +45,10 @@ class PaymentInline(ReadOnlyInline):
     model = OrderPayment
 
 
+class LineCancellationInline(ReadOnlyInline):
+    model = OrderLineCancellation
+
+
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
     """Orders are read here; they move only through the order services (the pipeline audits every move)."""
@@ -52,7 +57,7 @@ class OrderAdmin(admin.ModelAdmin):
                     "created_at")
     list_filter = ("status",)
     search_fields = ("number", "ship_phone")
-    inlines = [LineInline, StatusInline, PaymentInline, RefundInline]
+    inlines = [LineInline, StatusInline, PaymentInline, RefundInline, LineCancellationInline]
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -58,3 +58,27 @@ def address_not_found() -> NotFound:
 
 def shipping_template_not_found() -> NotFound:
     return NotFound("shipping_template_not_found", _("还没有设置运费模板（默认包邮）"))
+
+
+def refund_pending() -> Conflict:
+    return Conflict("order_refund_pending", _("买家有待处理的退款申请，请先处理售后申请再发货"))
+
+
+def already_shipped() -> Conflict:
+    return Conflict("order_already_shipped", _("订单已发货，不能在发货前取消商品"))
+
+
+def line_not_in_order() -> InvalidInput:
+    return InvalidInput("line_not_in_order", _("该商品不属于这个订单"))
+
+
+def cancel_exceeds_quantity(title: str) -> Conflict:
+    return Conflict("cancel_exceeds_quantity", _("取消数量超过了未发货的数量：%(t)s") % {"t": title})
+
+
+def line_refund_exceeds_payable(title: str) -> Conflict:
+    return Conflict("line_refund_exceeds_payable", _("商品的退款总额不能超过其实付金额：%(t)s") % {"t": title})
+
+
+def refund_lines_mismatch() -> InvalidInput:
+    return InvalidInput("refund_lines_mismatch", _("各商品的退款分摊之和必须等于退款金额"))

@@ -161,6 +161,7 @@ class OrderLine(models.Model):
     payable_fen = models.PositiveIntegerField(_("实付（分）"), default=0)
     commission_fen = models.PositiveIntegerField(_("平台佣金（分）"), default=0)
     refunded_fen = models.PositiveIntegerField(_("已退（分）"), default=0)
+    cancelled_quantity = models.PositiveIntegerField(_("发货前取消数量"), default=0)
     # closed-loop credit (last touch within the attribution window)
     share_token = models.CharField(_("分享码"), max_length=32, blank=True, default="")
     post_id = models.BigIntegerField(_("帖子ID"), null=True, blank=True, db_index=True)
@@ -172,6 +173,16 @@ class OrderLine(models.Model):
         verbose_name = _("订单商品")
         verbose_name_plural = _("订单商品")
         ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(refunded_fen__lte=models.F("payable_fen")),
+                                   name="order_line_refund_not_above_payable"),
+            models.CheckConstraint(condition=Q(cancelled_quantity__lte=models.F("quantity")),
+                                   name="order_line_cancel_not_above_quantity"),
+        ]
+
+    @property
+    def quantity_to_ship(self) -> int:
+        return int(self.quantity - self.cancelled_quantity)
 
 
 class OrderStatusChange(models.Model):
@@ -243,3 +254,42 @@ class OrderRefund(models.Model):
     class Meta:
         verbose_name = _("退款记录")
         verbose_name_plural = _("退款记录")
+
+
+class OrderRefundLine(models.Model):
+    """How one refund booked on the order splits over its lines (append-only; the lines' `refunded_fen` is the
+    sum of these rows)."""
+
+    refund = models.ForeignKey(OrderRefund, on_delete=models.PROTECT, related_name="lines", verbose_name=_("退款记录"))
+    order_line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="refund_lines",
+                                   verbose_name=_("订单商品"))
+    amount_fen = models.PositiveIntegerField(_("金额（分）"))
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("退款分摊")
+        verbose_name_plural = _("退款分摊")
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["refund", "order_line"], name="uniq_refund_line")]
+
+
+class OrderLineCancellation(models.Model):
+    """Units of a line cancelled before shipment (their stock returned), one row per line and reference; a
+    replay of the same reference finds its rows and changes nothing. Append-only."""
+
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="line_cancellations",
+                              verbose_name=_("订单"))
+    order_line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="cancellations",
+                                   verbose_name=_("订单商品"))
+    quantity = models.PositiveIntegerField(_("数量"))
+    ref = models.CharField(_("业务单号"), max_length=64)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("发货前取消")
+        verbose_name_plural = _("发货前取消")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["ref", "order_line"], name="uniq_line_cancel_ref"),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="line_cancel_quantity_positive"),
+        ]

@@ -129,6 +129,7 @@ class OrderLineOut(Schema):
     goods_payable_fen: int
     payable_fen: int
     refunded_fen: int
+    cancelled_quantity: int  # units cancelled before shipment (refunded; the merchant ships the rest)
     return_exemption: str
 
 

@@ -193,6 +193,18 @@ def order_list_for_merchant(*, merchant: Merchant, status: str | None = None) ->
     return _with_details(qs).order_by("-id")
 
 
+def order_list_to_ship(*, merchant: Merchant) -> QuerySet[Order]:
+    """The merchant's orders waiting for shipment: paid, or partly refunded before shipment (the units left still
+    ship). Orders with a pending refund request (退款中) wait for the merchant's decision on it instead."""
+    qs = Order.objects.filter(merchant=merchant, shipped_at__isnull=True,
+                              status__in=[OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED])
+    return _with_details(qs).order_by("-id")
+
+
+def order_shippable(order: Order) -> bool:
+    return order.shipped_at is None and order.status in (OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED)
+
+
 def order_get_for_merchant(*, merchant: Merchant, order_id: int) -> Order:
     order = _with_details(Order.objects.filter(merchant=merchant, pk=order_id)).first()
     if order is None:

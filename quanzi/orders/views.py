@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from quanzi.aftersales import selectors as aftersale_selectors
 from quanzi.core.errors import DomainError
 from quanzi.orders import selectors, services
 from quanzi.orders.enums import OrderStatus
@@ -111,11 +112,21 @@ def order_list(request: HttpRequest) -> HttpResponse:
                                                 "statuses": OrderStatus.choices, "nav": "me"})
 
 
+# statuses (as read now) from which the buyer may open an after-sales request (the service has the last word)
+AFTERSALE_STATUSES = frozenset({OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.DELIVERED, OrderStatus.COMPLETED,
+                                OrderStatus.PARTIALLY_REFUNDED})
+
+
 @login_required
 def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
     order = selectors.order_get_for_buyer(user=request.user, order_id=order_id)
-    return render(request, "orders/detail.html", {"order": order, "status": selectors.order_status_now(order),
-                                                  "nav": "me"})
+    status = selectors.order_status_now(order)
+    return render(request, "orders/detail.html", {
+        "order": order, "status": status,
+        "can_aftersale": status in AFTERSALE_STATUSES and order.paid_fen > order.refunded_fen,
+        "can_review": bool(aftersale_selectors.reviewable_lines(user=request.user, order=order)),
+        "aftersales": list(aftersale_selectors.request_list_for_buyer(user=request.user, order_id=order.pk)),
+        "nav": "me"})
 
 
 @login_required

@@ -120,6 +120,11 @@ def _resume_status(order: Any, now: dt.datetime) -> str | None:
 def _order_release(req: AfterSaleRequest, *, actor: Any) -> None:
     """When the order's last open request ends, the order leaves 退款中 / 部分退款 for where it was."""
     if AfterSaleRequest.objects.filter(order_id=req.order_id, status__in=rules.OPEN_STATUSES).exists():
+        order = order_services.order_settle(order_id=req.order_id)
+        if order.status == OrderStatus.PARTIALLY_REFUNDED:  # refunded while another request is still open:
+            order_services.order_transition(  # keep it 退款中, so it is not shipped before that one is handled
+                order_id=order.pk, to=OrderStatus.REFUNDING, actor=actor,
+                reason=_("售后 %(n)s 结束，仍有售后申请待处理") % {"n": req.number})
         return
     order = order_services.order_settle(order_id=req.order_id)  # locks the order
     to = _resume_status(order, timezone.now())
@@ -134,6 +139,29 @@ def _order_release(req: AfterSaleRequest, *, actor: Any) -> None:
 def refund_no_for(req: AfterSaleRequest) -> str:
     """The refund number is derived from the request, so a replay finds the first refund."""
     return f"AS-{req.number}"
+
+
+def _order_book_refund(req: AfterSaleRequest) -> None:
+    """Tell the order what a refunded request covered: its per-line amounts (the order lines' refunded totals;
+    the same refund number, so the order books them once) and, for a refund only before shipment, the units the
+    merchant will not ship, whose stock returns once (a full refund returned the whole order's stock already).
+    The money went back already, so a refusal here is logged for an operator, never undone."""
+    lines = list(req.lines.all())
+    try:
+        with transaction.atomic():
+            order_services.order_record_refund(order_id=req.order_id, amount_fen=req.amount_fen,
+                                               refund_ref=req.refund_no,
+                                               lines={al.order_line_id: al.amount_fen for al in lines})
+    except DomainError as exc:
+        track("aftersale.order_lines_unbooked", obj=req, order_id=req.order_id, code=exc.code)
+    if req.kind != AfterSaleKind.REFUND_ONLY or req.shipped_before:
+        return
+    try:
+        with transaction.atomic():
+            order_services.order_lines_cancel_unshipped(
+                order_id=req.order_id, lines=[(al.order_line_id, al.quantity) for al in lines], ref=req.refund_no)
+    except DomainError as exc:
+        track("aftersale.order_lines_not_cancelled", obj=req, order_id=req.order_id, code=exc.code)
 
 
 def _queue_sync(request_id: int) -> None:
@@ -188,7 +216,8 @@ def aftersale_request_create(*, user: Any, order_id: int, kind: str, reason: str
                              photos: list[Any] | None = None) -> AfterSaleRequest:
     """The buyer applies for after-sales on some lines of their order.
 
-    - refund only before shipment (the merchant then does not ship that part; a full refund returns the stock);
+    - refund only before shipment (the merchant then does not ship that part; once refunded, those units'
+      stock returns — the whole order's on a full refund);
     - after shipment: return and refund for any reason — a no-reason one only within `RETURN_DAYS` of delivery
       and not for exempt products — or refund only / return for a merchant-fault reason, always;
     - `amount_fen` at most what those units can still refund; one open request per order line."""
@@ -373,6 +402,7 @@ def aftersale_refund_sync(*, request_id: int) -> AfterSaleRequest:
     if refund.status != RefundStatus.SUCCEEDED:
         return req
     req = _move(req, AfterSaleStatus.REFUNDED, note=_("退款成功"), refunded_at=timezone.now())
+    _order_book_refund(req)
     _order_release(req, actor=None)
     track("aftersale.refunded", user=req.buyer, obj=req, amount_fen=req.amount_fen)
     return req

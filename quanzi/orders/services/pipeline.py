@@ -5,6 +5,7 @@ app makes inside its own transaction: `order_mark_paid` and `order_record_refund
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,12 +22,25 @@ from quanzi.orders import errors, rules
 from quanzi.orders.enums import OrderStatus
 from quanzi.orders.models import (
     Order,
+    OrderLine,
+    OrderLineCancellation,
     OrderPayment,
     OrderRefund,
+    OrderRefundLine,
     OrderStatusChange,
     Shipment,
     TrackingEvent,
 )
+
+# the timestamp that goes with reaching a status; `order_transition` fills it when it is still empty (a move back
+# to 已发货 after a rejected request keeps the first shipping time, so auto-confirm still counts from it)
+STATUS_TIMESTAMPS: dict[str, str] = {
+    OrderStatus.PAID: "paid_at",
+    OrderStatus.SHIPPED: "shipped_at",
+    OrderStatus.DELIVERED: "delivered_at",
+    OrderStatus.COMPLETED: "completed_at",
+    OrderStatus.CANCELLED: "cancelled_at",
+}
 
 
 def _label(status: str) -> str:
@@ -57,21 +71,84 @@ def _move(order: Order, to: str, *, actor: Any = None, reason: str = "", **field
 
 
 @transaction.atomic
-def order_transition(*, order_id: int, to: str, actor: Any = None, reason: str = "") -> Order:
+def order_transition(*, order_id: int, to: str, actor: Any = None, reason: str = "",
+                     at: dt.datetime | None = None) -> Order:
     """Public move for other apps (after-sales), through the same table and audit; joins the caller's
-    transaction when there is one."""
+    transaction when there is one. The timestamp that goes with `to` (`completed_at` for 已完成 …) is set to
+    `at` (default now) when the order has none yet; one it already has is kept."""
     order = _lock(order_id)
     order_settle_due(order=order)
-    return _move(order, to, actor=actor, reason=reason)
+    fields: dict[str, Any] = {}
+    stamp = STATUS_TIMESTAMPS.get(to)
+    if stamp is not None and getattr(order, stamp) is None:
+        fields[stamp] = at or timezone.now()
+    return _move(order, to, actor=actor, reason=reason, **fields)
 
 
 def _release_stock_once(order: Order, reason: str = StockReason.RELEASE) -> bool:
-    """Return a cancelled order's reserved stock exactly once (guarded by a conditional update on the flag)."""
+    """Return a cancelled order's reserved stock exactly once (guarded by a conditional update on the flag).
+    Units cancelled before shipment (`order_lines_cancel_unshipped`) went back already and are left out."""
     if Order.objects.filter(pk=order.pk, stock_released=False).update(stock_released=True) != 1:
         return False
-    for line in order.lines.all():
-        stock_release(sku_id=line.sku_id, quantity=line.quantity, order_id=order.pk, reason=reason)
+    for line in OrderLine.objects.filter(order_id=order.pk).order_by("pk"):
+        if line.quantity_to_ship > 0:
+            stock_release(sku_id=line.sku_id, quantity=line.quantity_to_ship, order_id=order.pk, reason=reason)
     return True
+
+
+def _merge_line_quantities(lines: list[tuple[int, int]]) -> dict[int, int]:
+    merged: dict[int, int] = {}
+    for line_id, quantity in lines:
+        if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity <= 0:
+            raise errors.invalid_quantity()
+        merged[int(line_id)] = merged.get(int(line_id), 0) + quantity
+    return merged
+
+
+@transaction.atomic
+def order_lines_cancel_unshipped(*, order_id: int, lines: list[tuple[int, int]], ref: str,
+                                 actor: Any = None) -> int:
+    """Cancel some units of a paid order that has not shipped (a refund-only request for part of the order):
+    the merchant ships only the rest, and those units' stock returns exactly once.
+
+    `lines` are (order line id, quantity). Idempotent by `ref` (the caller's business number, e.g. the refund
+    number): a replay changes nothing. Each line's cancelled units never exceed its quantity (conditional
+    update); every return writes a stock ledger row. An order whose whole stock already went back (refunded or
+    cancelled in full) has nothing left to return. Returns how many units went back now."""
+    ref = (ref or "").strip()
+    if not 1 <= len(ref) <= 64:
+        raise InvalidInput("invalid_ref", _("缺少业务单号"))
+    if not lines:
+        raise InvalidInput("no_lines", _("请选择要取消的商品"))
+    wanted = _merge_line_quantities(lines)
+    order = _lock(order_id)
+    seen = OrderLineCancellation.objects.filter(ref=ref).first()
+    if seen is not None:
+        if seen.order_id != order.pk:
+            raise InvalidInput("ref_reused", _("业务单号已用于另一个订单"))
+        return 0
+    if order.shipped_at is not None:
+        raise errors.already_shipped()
+    if order.status not in (OrderStatus.PAID, OrderStatus.REFUNDING, OrderStatus.PARTIALLY_REFUNDED,
+                            OrderStatus.REFUNDED):
+        raise errors.illegal_transition(_label(order.status), _label(OrderStatus.PARTIALLY_REFUNDED))
+    by_id = {ln.pk: ln for ln in OrderLine.objects.filter(order_id=order.pk, pk__in=list(wanted))}
+    if len(by_id) != len(wanted):
+        raise errors.line_not_in_order()
+    if order.stock_released:  # everything went back already (refunded in full before shipment)
+        return 0
+    returned = 0
+    for line_id in sorted(wanted):
+        line, quantity = by_id[line_id], wanted[line_id]
+        taken = OrderLine.objects.filter(pk=line_id, cancelled_quantity__lte=F("quantity") - quantity)\
+            .update(cancelled_quantity=F("cancelled_quantity") + quantity)
+        if taken != 1:
+            raise errors.cancel_exceeds_quantity(line.title)  # rolls back the lines done so far
+        OrderLineCancellation.objects.create(order=order, order_line=line, quantity=quantity, ref=ref)
+        stock_release(sku_id=line.sku_id, quantity=quantity, order_id=order.pk, reason=StockReason.RELEASE)
+        returned += quantity
+    track("order.lines_cancel", user=actor, obj=order, ref=ref, units=returned)
+    return returned
 
 
 def order_settle_due(*, order: Order, now: dt.datetime | None = None) -> Order:
@@ -149,8 +226,11 @@ def order_cancel(*, user: Any, order_id: int, reason: str = "") -> Order:
 
 @transaction.atomic
 def order_ship(*, user: Any, order_id: int, carrier: str, tracking_no: str) -> Order:
-    """The merchant ships a paid order with a carrier and tracking number."""
+    """The merchant ships a paid order with a carrier and tracking number. An order with a pending refund
+    request (退款中) is refused with `order_refund_pending`: the merchant handles the request first."""
     order = _merchant_order(user, order_id)
+    if order.status == OrderStatus.REFUNDING:  # a refund request is pending: the merchant decides on it first
+        raise errors.refund_pending()
     carrier, tracking_no = (carrier or "").strip(), (tracking_no or "").strip()
     if not 1 <= len(carrier) <= 40:
         raise InvalidInput("invalid_carrier", _("请填写快递公司"))
@@ -246,22 +326,66 @@ def order_mark_paid(*, order_id: int, amount_fen: int, payment_ref: str) -> Mark
                               cancelled=order.status == OrderStatus.CANCELLED, needs_refund_fen=amount_fen)
 
 
-def order_record_refund(*, order_id: int, amount_fen: int, refund_ref: str) -> Order:
+def _check_refund_lines(lines: Mapping[int, int] | None, amount_fen: int) -> dict[int, int] | None:
+    if lines is None:
+        return None
+    split: dict[int, int] = {}
+    for line_id, fen in lines.items():
+        if not isinstance(fen, int) or isinstance(fen, bool) or fen < 0:
+            raise errors.refund_lines_mismatch()
+        if fen:
+            split[int(line_id)] = split.get(int(line_id), 0) + fen
+    if sum(split.values()) != amount_fen:
+        raise errors.refund_lines_mismatch()
+    return split
+
+
+def _book_refund_lines(order: Order, refund: OrderRefund, split: dict[int, int]) -> None:
+    """Spread a booked refund over the order's lines, once per refund: a line's refunded total never exceeds
+    what it paid (conditional update)."""
+    booked = dict(OrderRefundLine.objects.filter(refund=refund).values_list("order_line_id", "amount_fen"))
+    if booked:
+        if booked != split:
+            raise errors.refund_lines_mismatch()
+        return
+    titles = dict(OrderLine.objects.filter(order_id=order.pk, pk__in=list(split)).values_list("pk", "title"))
+    if len(titles) != len(split):
+        raise errors.line_not_in_order()
+    for line_id in sorted(split):
+        fen = split[line_id]
+        moved = OrderLine.objects.filter(pk=line_id, refunded_fen__lte=F("payable_fen") - fen)\
+            .update(refunded_fen=F("refunded_fen") + fen)
+        if moved != 1:
+            raise errors.line_refund_exceeds_payable(titles[line_id])
+        OrderRefundLine.objects.create(refund=refund, order_line_id=line_id, amount_fen=fen)
+
+
+def order_record_refund(*, order_id: int, amount_fen: int, refund_ref: str,
+                        lines: Mapping[int, int] | None = None) -> Order:
     """Book a refund on the order (called by payments inside its transaction once the gateway accepted it).
 
     Idempotent by `refund_ref`; the refunded total never exceeds what was paid (conditional update, so two
     concurrent refunds cannot overshoot). A paid order becomes partially refunded or refunded; a cancelled order
-    stays cancelled (its late payment is returned)."""
+    stays cancelled (its late payment is returned).
+
+    `lines` (order line id -> fen, summing to `amount_fen`) spreads the refund over the lines' `refunded_fen`,
+    never above a line's payable. A replay of a refund booked without it (payments books first) adds the
+    breakdown once; so after-sales passes its per-line amounts with the same `refund_ref`."""
     if not isinstance(amount_fen, int) or amount_fen <= 0 or not refund_ref:
         raise InvalidInput("invalid_refund", _("退款金额或退款单号无效"))
+    split = _check_refund_lines(lines, amount_fen)
     with transaction.atomic():
         existing = OrderRefund.objects.filter(refund_ref=refund_ref).first()
         if existing is not None:
             if existing.order_id != order_id or existing.amount_fen != amount_fen:
                 raise InvalidInput("refund_ref_reused", _("退款单号已用于另一笔退款"))
-            return Order.objects.get(pk=order_id)
+            if split is None:
+                return Order.objects.get(pk=order_id)
         order = _lock(order_id)
-        if OrderRefund.objects.filter(refund_ref=refund_ref).exists():  # a concurrent replay got here first
+        existing = OrderRefund.objects.filter(refund_ref=refund_ref).first()
+        if existing is not None:  # a replay (or a concurrent one got here first): at most add the breakdown
+            if split:
+                _book_refund_lines(order, existing, split)
             return order
         booked = Order.objects.filter(pk=order.pk, refunded_fen__lte=F("paid_fen") - amount_fen)\
             .update(refunded_fen=F("refunded_fen") + amount_fen)
@@ -269,9 +393,11 @@ def order_record_refund(*, order_id: int, amount_fen: int, refund_ref: str) -> O
             raise errors.refund_exceeds_paid()
         try:
             with transaction.atomic():
-                OrderRefund.objects.create(order=order, refund_ref=refund_ref, amount_fen=amount_fen)
+                refund = OrderRefund.objects.create(order=order, refund_ref=refund_ref, amount_fen=amount_fen)
         except IntegrityError as exc:
             raise InvalidInput("refund_ref_reused", _("退款单号已用于另一笔退款")) from exc
+        if split:
+            _book_refund_lines(order, refund, split)
         order.refresh_from_db()
         kept_fen = order.paid_fen - order.refunded_fen
         # a refund of a duplicate payment leaves the order as it is; otherwise it is partly or fully refunded

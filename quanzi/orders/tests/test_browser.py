@@ -1,7 +1,8 @@
-"""The commerce loop in a real browser (Debian's Chromium, headless, through Playwright): a reader follows a
-product card from a KOL's post, adds to cart, checks out with a new address, pays in the sandbox cashier; the
-merchant ships from the console (in place, HTMX); the buyer sees the tracking and confirms receipt. The order line
-carries the closed-loop credit to the post, the KOL and the community."""
+"""The commerce loop in a real browser (Debian's Chromium, headless, through Playwright): a reader opens a KOL's
+post in a community, taps the product card in its 帖子里的好物 section, adds to cart, checks out with a new
+address, pays in the sandbox cashier; the merchant ships from the console (in place, HTMX); the buyer sees the
+tracking, confirms receipt and reviews the order from the order page, and the review shows on the product page.
+The order line carries the closed-loop credit to the post, the KOL and the community."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from conftest import ARTIFACTS, make_user
 from quanzi.catalog import services as catalog
 from quanzi.catalog.tests import factories as f
 from quanzi.communities.enums import Role
+from quanzi.content import services as content
 from quanzi.orders import services
 from quanzi.orders.enums import OrderStatus
 from quanzi.orders.models import Order
@@ -30,7 +32,7 @@ def _login(page: Any, user: Any, next_url: str) -> None:
     page.wait_for_url(f"**{next_url}")
 
 
-def test_from_a_product_card_to_a_paid_shipped_and_received_order(browser_page: Any) -> None:
+def test_from_a_post_card_to_a_paid_shipped_received_and_reviewed_order(browser_page: Any) -> None:
     from playwright.sync_api import expect
 
     community = f.community()
@@ -40,14 +42,20 @@ def test_from_a_product_card_to_a_paid_shipped_and_received_order(browser_page: 
     services.shipping_template_set(user=merchant.user, mode="piece", first_units=1, first_fee_fen=800,
                                    additional_units=1, additional_fee_fen=0, free_threshold_fen=9900)
     product, _sku = f.product_with_sku(merchant, price_fen=4590, stock=5, title="山茶花修护面霜")
-    post = f.post(community, kol, title="换季修护空瓶记")
+    post = content.post_create(author=kol, community=community, title="换季修护空瓶记",
+                               body="用空了第三瓶，换季泛红全靠它。")
     catalog.post_product_attach(user=kol, post_id=post.pk, product_id=product.pk)
     buyer = make_user("小红")
     page = browser_page
 
-    # The card in the post leads to the product page (and logs the click).
-    _login(page, buyer, "/shop/")
-    page.goto(f"/shop/card/{post.pk}/{product.pk}/")
+    # The reader opens the KOL's post; its card leads to the product page (and logs the click).
+    _login(page, buyer, f"/p/{post.pk}/")
+    expect(page.get_by_text("用空了第三瓶，换季泛红全靠它。")).to_be_visible()
+    cards = page.locator("#post-products")
+    expect(cards.get_by_role("heading", name="帖子里的好物")).to_be_visible()
+    expect(cards).to_contain_text("¥45.90")
+    page.screenshot(path=os.path.join(ARTIFACTS, "orders-post-card.png"), full_page=True)
+    cards.get_by_role("link", name="山茶花修护面霜").click()
     page.wait_for_url(f"**/shop/p/{product.pk}/")
     expect(page.get_by_text("山茶花修护面霜").first).to_be_visible()
     expect(page.get_by_text("换季修护空瓶记")).to_be_visible()
@@ -92,9 +100,28 @@ def test_from_a_product_card_to_a_paid_shipped_and_received_order(browser_page: 
     expect(page.get_by_text("商家已发货")).to_be_visible()
     page.click("text=确认收货")
     expect(page.locator("#order-status")).to_have_text("已签收")
+    expect(page.locator("#aftersale-link")).to_have_attribute("href", f"/orders/{order.pk}/aftersale/new/")
     page.screenshot(path=os.path.join(ARTIFACTS, "orders-received.png"), full_page=True)
+
+    # ... and reviews it from the order page; the review shows on the product page.
+    page.click("#review-link")
+    page.wait_for_url(f"**/orders/{order.pk}/review/new/")
+    page.select_option("select[name=rating]", "5")
+    page.fill("textarea[name=text]", "修护力很强，换季不再泛红")
+    page.click("text=提交评价")
+    page.wait_for_url(f"**/orders/{order.pk}/")
+    expect(page.locator("#review-link")).to_have_count(0)  # every line reviewed
+    page.get_by_role("link", name="山茶花修护面霜").click()
+    page.wait_for_url(f"**/shop/p/{product.pk}/")
+    reviews = page.locator("#product-reviews")
+    expect(reviews).to_contain_text("修护力很强，换季不再泛红")
+    expect(reviews.locator("#rating-average")).to_have_text("5.0")
+    expect(reviews).to_contain_text("小红")
+    reviews.scroll_into_view_if_needed()
+    page.screenshot(path=os.path.join(ARTIFACTS, "orders-reviewed.png"), full_page=True)
 
     order.refresh_from_db()
     line = order.lines.get()
     assert order.status == OrderStatus.DELIVERED and order.paid_fen == order.payable_fen == 9980
     assert (line.post_id, line.kol_id, line.community_id) == (post.pk, kol.pk, community.pk)
+    assert line.review.rating == 5 and line.review.text == "修护力很强，换季不再泛红"

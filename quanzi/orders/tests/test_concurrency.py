@@ -135,3 +135,23 @@ def test_concurrent_refunds_never_exceed_the_payment():
     assert sorted(results) == ["ok", "refund_exceeds_paid"]
     o.refresh_from_db()
     assert o.refunded_fen == 3000 and o.status == OrderStatus.PARTIALLY_REFUNDED
+
+
+@pytest.mark.postgres
+def test_concurrent_cancels_before_shipment_and_a_full_refund_return_each_unit_once():
+    _p, sku = f.product_with_sku(f.approved_merchant(), price_fen=1000, stock=10)
+    buyer = _buyers(1)[0]
+    o = place(buyer, [(sku.pk, 3)]).orders.get()
+    services.order_mark_paid(order_id=o.pk, amount_fen=o.payable_fen, payment_ref="p-1")
+    line = o.lines.get()
+    assert Sku.objects.get(pk=sku.pk).stock == 7
+    races: list[Callable[[], object]] = [
+        lambda i=i: services.order_lines_cancel_unshipped(order_id=o.pk, lines=[(line.pk, 2)], ref=f"AS-{i}")
+        for i in range(4)
+    ]
+    races += [lambda: services.order_lines_cancel_unshipped(order_id=o.pk, lines=[(line.pk, 2)], ref="AS-0")]
+    races += [lambda: services.order_record_refund(order_id=o.pk, amount_fen=o.payable_fen, refund_ref="rf-all")]
+    results = _race(races)
+    assert not [r for r in results if r.startswith("crash")], results
+    assert Sku.objects.get(pk=sku.pk).stock == 10  # every unit back, none twice
+    assert sum(StockMovement.objects.filter(sku=sku, order_id=o.pk).values_list("delta", flat=True)) == 0
