@@ -20,32 +20,22 @@ from quanzi.aftersales.models import (
     ReviewModeration,
     ReviewPhoto,
 )
+from quanzi.core.admin_base import ReadOnlyInline
 from quanzi.core.errors import DomainError
 
 
-class _ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class AfterSaleLineInline(_ReadOnlyInline):
+class AfterSaleLineInline(ReadOnlyInline):
     model = AfterSaleLine
     fields = ("order_line", "quantity", "amount_fen", "is_open")
 
 
-class AfterSalePhotoInline(_ReadOnlyInline):
+class AfterSalePhotoInline(ReadOnlyInline):
     model = AfterSalePhoto
     fields = ("image", "created_at")
     readonly_fields = ("created_at",)
 
 
-class AfterSaleStatusChangeInline(_ReadOnlyInline):
+class AfterSaleStatusChangeInline(ReadOnlyInline):
     model = AfterSaleStatusChange
     fields = ("from_status", "to_status", "actor", "note", "created_at")
     readonly_fields = ("created_at",)
@@ -78,13 +68,13 @@ class AfterSaleRequestAdmin(admin.ModelAdmin):
         self.message_user(request, _("已重新提交 %(n)d 笔退款") % {"n": done})
 
 
-class ReviewPhotoInline(_ReadOnlyInline):
+class ReviewPhotoInline(ReadOnlyInline):
     model = ReviewPhoto
     fields = ("image", "created_at")
     readonly_fields = ("created_at",)
 
 
-class ReviewModerationInline(_ReadOnlyInline):
+class ReviewModerationInline(ReadOnlyInline):
     model = ReviewModeration
     fields = ("action", "reason", "actor", "created_at")
     readonly_fields = ("created_at",)

@@ -3,6 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from quanzi.core.admin_base import ReadOnlyInline
 from quanzi.orders.models import (
     Address,
     CheckoutSession,
@@ -16,17 +17,6 @@ from quanzi.orders.models import (
     ShippingTemplate,
     TrackingEvent,
 )
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class LineInline(ReadOnlyInline):
