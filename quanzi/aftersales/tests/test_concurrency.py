@@ -2,46 +2,17 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-
 import pytest
-from django.db import connections
 
 from quanzi.aftersales import services
 from quanzi.aftersales.models import AfterSaleRequest
 from quanzi.aftersales.tests.helpers import delivered_order, line_of, shop
-from quanzi.core.errors import DomainError
+from quanzi.core.testing import race as _race
 from quanzi.payments.models import Refund
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 
 
-def _race(fns: list[Callable[[], object]]) -> list[str]:
-    results: list[str] = []
-    lock = threading.Lock()
-    barrier = threading.Barrier(len(fns))
-
-    def worker(fn: Callable[[], object]) -> None:
-        try:
-            barrier.wait()
-            fn()
-            outcome = "ok"
-        except DomainError as exc:
-            outcome = exc.code
-        except Exception as exc:  # noqa: BLE001 - a crash must show up in the assertion
-            outcome = f"crash:{type(exc).__name__}:{exc}"
-        finally:
-            connections.close_all()
-        with lock:
-            results.append(outcome)
-
-    threads = [threading.Thread(target=worker, args=(fn,)) for fn in fns]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
 
 
 def test_concurrent_requests_for_one_line_open_exactly_one(member):

@@ -14,7 +14,7 @@ from quanzi.accounts.models import User
 from quanzi.catalog.enums import StockReason
 from quanzi.catalog.models import Sku, StockMovement
 from quanzi.catalog.tests import factories as f
-from quanzi.core.errors import DomainError
+from quanzi.core.testing import race as _race
 from quanzi.orders import services
 from quanzi.orders.enums import OrderStatus
 from quanzi.orders.models import Order
@@ -27,31 +27,6 @@ def _buyers(n: int) -> list[User]:
     return [User.objects.create(phone=f"1370000{i:04d}", nickname=f"买家{i}") for i in range(n)]
 
 
-def _race(fns: list[Callable[[], object]]) -> list[str]:
-    results: list[str] = []
-    lock = threading.Lock()
-    barrier = threading.Barrier(len(fns))
-
-    def worker(fn: Callable[[], object]) -> None:
-        try:
-            barrier.wait()
-            fn()
-            outcome = "ok"
-        except DomainError as exc:
-            outcome = exc.code
-        except Exception as exc:  # noqa: BLE001 - a crash must show up in the assertion, not kill the thread
-            outcome = f"crash:{type(exc).__name__}:{exc}"
-        finally:
-            connections.close_all()
-        with lock:
-            results.append(outcome)
-
-    threads = [threading.Thread(target=worker, args=(fn,)) for fn in fns]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
 
 
 def _min_stock_seen(sku_id: int, stop: threading.Event, seen: list[int]) -> None:
