@@ -95,3 +95,9 @@ def test_broken_json_gets_a_code(client):
 def test_post_without_body_means_no_fields(member, other):
     r = api_client(member).post(f"/api/v1/accounts/users/{other.pk}/follow")
     assert r.status_code == 204
+
+
+def test_absurd_page_numbers_are_refused_not_crashing(member):
+    r = api_client().get(f"/api/v1/accounts/users/{member.pk}/followers?page=32589158477190044730")
+    assert r.status_code == 422 and r.json()["code"] == "invalid_input"
+    assert api_client().get(f"/api/v1/accounts/users/{member.pk}/followers?page=999999").json()["items"] == []
