@@ -101,3 +101,8 @@ def test_absurd_page_numbers_are_refused_not_crashing(member):
     r = api_client().get(f"/api/v1/accounts/users/{member.pk}/followers?page=32589158477190044730")
     assert r.status_code == 422 and r.json()["code"] == "invalid_input"
     assert api_client().get(f"/api/v1/accounts/users/{member.pk}/followers?page=999999").json()["items"] == []
+
+
+def test_a_broken_multipart_upload_is_a_clear_400(member):
+    r = api_client(member).post("/api/v1/accounts/me/avatar", "abc", content_type="multipart/form-data")
+    assert r.status_code == 400 and r.json()["code"] == "invalid_multipart"
