@@ -48,6 +48,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "quanzi.web.middleware.DomainErrorMiddleware",
+    "quanzi.web.middleware.ApiErrorShapeMiddleware",
 ]
 
 ROOT_URLCONF = "quanzi.urls"

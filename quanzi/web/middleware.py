@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 
 from quanzi.core.errors import DomainError
 from quanzi.web.util import error_response
@@ -21,3 +22,26 @@ class DomainErrorMiddleware:
         if isinstance(exception, DomainError) and not request.path.startswith("/api/"):
             return error_response(request, exception)
         return None
+
+
+class ApiErrorShapeMiddleware:
+    """Under /api/, a 404 for an unknown path or a 405 for a wrong method is answered like every other API error:
+    JSON `{code, message}` in the user's language, not Django's HTML page."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not request.path.startswith("/api/") or response.status_code not in (404, 405):
+            return response
+        if response.get("Content-Type", "").startswith("application/json"):
+            return response
+        if response.status_code == 404:
+            body = {"code": "not_found", "message": str(_("接口不存在"))}
+        else:
+            body = {"code": "method_not_allowed", "message": str(_("不支持该请求方法"))}
+        shaped = JsonResponse(body, status=response.status_code, json_dumps_params={"ensure_ascii": False})
+        if response.has_header("Allow"):
+            shaped["Allow"] = response["Allow"]
+        return shaped

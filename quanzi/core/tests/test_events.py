@@ -29,3 +29,11 @@ def test_api_docs_and_schema_are_served_without_a_cdn(client):
     schema = client.get("/api/v1/openapi.json").json()
     assert any(p.startswith("/api/v1/communities") for p in schema["paths"])
     assert any(p.startswith("/api/v1/orders") for p in schema["paths"])
+
+
+def test_unknown_api_paths_and_wrong_methods_answer_in_the_api_error_shape(client):
+    r = client.get("/api/v1/no-such-thing")
+    assert r.status_code == 404 and r.json()["code"] == "not_found"
+    r = client.put("/api/v1/accounts/login")
+    assert r.status_code == 405 and r.json()["code"] == "method_not_allowed" and "POST" in r["Allow"]
+    assert client.get("/no-such-page/").status_code == 404  # pages keep their HTML 404
