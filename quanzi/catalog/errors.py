@@ -44,7 +44,7 @@ def invalid_price() -> InvalidInput:
 
 
 def invalid_stock() -> InvalidInput:
-    return InvalidInput("invalid_stock", _("库存不能为负数"))
+    return InvalidInput("invalid_stock", _("库存需在 0 到 10,000,000 之间"))
 
 
 def product_not_sellable() -> Conflict:

@@ -277,6 +277,16 @@ def _check_prices(price_fen: int, member_price_fen: int | None) -> None:
         raise errors.invalid_price()
 
 
+MAX_STOCK = 10_000_000  # units of one SKU; beyond this an input is a typo, not a warehouse
+MAX_WEIGHT_G = 1_000_000
+
+
+def _check_weight(weight_g: Any) -> int:
+    if not isinstance(weight_g, int) or isinstance(weight_g, bool) or not 0 <= weight_g <= MAX_WEIGHT_G:
+        raise InvalidInput("invalid_weight", _("重量需在 0 到 1,000,000 克之间"))
+    return weight_g
+
+
 def _clean_spec(spec: dict[str, str] | None) -> dict[str, str]:
     out = {str(k).strip()[:20]: str(v).strip()[:40] for k, v in (spec or {}).items() if str(k).strip()}
     if len(out) > 5:
@@ -289,10 +299,9 @@ def sku_create(*, user: Any, product_id: int, spec: dict[str, str] | None, price
                member_price_fen: int | None = None, stock: int = 0, weight_g: int = 0) -> Sku:
     product = _own_product(user, product_id)
     _check_prices(price_fen, member_price_fen)
-    if not isinstance(stock, int) or stock < 0:
+    if not isinstance(stock, int) or isinstance(stock, bool) or not 0 <= stock <= MAX_STOCK:
         raise errors.invalid_stock()
-    if weight_g < 0:
-        raise InvalidInput("invalid_weight", _("重量不能为负数"))
+    _check_weight(weight_g)
     sku = Sku.objects.create(product=product, spec=_clean_spec(spec), price_fen=price_fen,
                              member_price_fen=member_price_fen, stock=stock, weight_g=weight_g)
     if stock:
@@ -315,9 +324,7 @@ def sku_update(*, user: Any, sku_id: int, price_fen: int | None = None, member_p
     _check_prices(new_price, new_member)
     sku.price_fen, sku.member_price_fen = new_price, new_member
     if weight_g is not None:
-        if weight_g < 0:
-            raise InvalidInput("invalid_weight", _("重量不能为负数"))
-        sku.weight_g = weight_g
+        sku.weight_g = _check_weight(weight_g)
     if spec is not None:
         sku.spec = _clean_spec(spec)
     if is_active is not None:
@@ -331,11 +338,10 @@ def sku_update(*, user: Any, sku_id: int, price_fen: int | None = None, member_p
 def sku_stock_adjust(*, user: Any, sku_id: int, delta: int) -> Sku:
     """Add (delta > 0) or remove (delta < 0) stock by a conditional update; never below zero."""
     sku = _own_sku(user, sku_id)
-    if not isinstance(delta, int) or delta == 0:
-        raise InvalidInput("invalid_delta", _("库存变动必须是非零整数"))
+    if not isinstance(delta, int) or isinstance(delta, bool) or delta == 0 or abs(delta) > MAX_STOCK:
+        raise InvalidInput("invalid_delta", _("库存变动必须是非零整数，且不超过 10,000,000"))
     qs = Sku.objects.filter(pk=sku.pk)
-    if delta < 0:
-        qs = qs.filter(stock__gte=-delta)
+    qs = qs.filter(stock__gte=-delta) if delta < 0 else qs.filter(stock__lte=MAX_STOCK - delta)
     if qs.update(stock=F("stock") + delta) != 1:
         raise errors.invalid_stock()
     StockMovement.objects.create(sku=sku, delta=delta, reason=StockReason.ADJUST, actor=user)

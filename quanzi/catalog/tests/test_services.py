@@ -210,3 +210,25 @@ def test_card_click_is_logged_for_attribution():
     e = Event.objects.get(name="product.card_click")
     assert (e.user_id, e.object_id, e.community_id, e.share_token, e.props["post_id"]) == (
         reader.pk, p.pk, c.pk, "tok123", post.pk)
+
+
+def test_absurd_numbers_are_refused_with_codes_not_crashes():
+    from quanzi.catalog import services
+    from quanzi.core.errors import InvalidInput
+
+    m = f.approved_merchant()
+    p, sku = f.product_with_sku(m, stock=5)
+    huge = 10**30
+    for call, code in [
+        (lambda: services.sku_stock_adjust(user=m.user, sku_id=sku.pk, delta=huge), "invalid_delta"),
+        (lambda: services.sku_update(user=m.user, sku_id=sku.pk, price_fen=huge), "invalid_price"),
+        (lambda: services.sku_update(user=m.user, sku_id=sku.pk, weight_g=huge), "invalid_weight"),
+        (lambda: services.sku_create(user=m.user, product_id=p.pk, spec={}, price_fen=100, stock=huge),
+         "invalid_stock"),
+        (lambda: services.sku_stock_adjust(user=m.user, sku_id=sku.pk, delta=services.MAX_STOCK), "invalid_stock"),
+    ]:
+        with pytest.raises(InvalidInput) as exc:
+            call()
+        assert exc.value.code == code
+    sku.refresh_from_db()
+    assert sku.stock == 5
