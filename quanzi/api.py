@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
@@ -67,6 +68,15 @@ def _auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api.create_response(request, {"code": "not_found", "message": _("内容不存在")}, status=404)
+
+
+@api.exception_handler(OverflowError)
+@api.exception_handler(DataError)
+def _number_out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # Services bound the numbers they know; this is the net for any other value too large for a database column.
+    # The service's transaction has already rolled back, so nothing is half-written.
+    return api.create_response(request, {"code": "number_out_of_range", "message": _("数值超出允许范围")},
+                               status=400)
 
 
 @api.exception_handler(MultiPartParserError)

@@ -72,8 +72,8 @@ def _clean_event(starts_at: dt.datetime | None, ends_at: dt.datetime | None, loc
     location = (location or "").strip()
     if not 1 <= len(location) <= 120:
         raise errors.invalid("event_location", _("请填写活动地点（最多 120 个字符）"))
-    if capacity is None or capacity < 1:
-        raise errors.invalid("event_capacity", _("活动名额至少为 1"))
+    if capacity is None or not 1 <= capacity <= 100_000:
+        raise errors.invalid("event_capacity", _("活动名额需在 1 到 100,000 之间"))
     if deadline is not None and (deadline <= now or deadline > starts_at):
         raise errors.invalid("event_deadline", _("报名截止时间必须在将来，且不晚于活动开始"))
     return location

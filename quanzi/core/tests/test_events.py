@@ -37,3 +37,17 @@ def test_unknown_api_paths_and_wrong_methods_answer_in_the_api_error_shape(clien
     r = client.put("/api/v1/accounts/login")
     assert r.status_code == 405 and r.json()["code"] == "method_not_allowed" and "POST" in r["Allow"]
     assert client.get("/no-such-page/").status_code == 404  # pages keep their HTML 404
+
+
+def test_a_number_too_large_for_the_database_is_a_clear_400(member, monkeypatch):
+    from django.db import DataError
+
+    from conftest import api_client
+    from quanzi.accounts import services
+
+    def overflow(**_kwargs):  # type: ignore[no-untyped-def]
+        raise DataError("integer out of range")
+
+    monkeypatch.setattr(services, "profile_update", overflow)
+    r = api_client(member).patch("/api/v1/accounts/me", {"bio": "x"}, content_type="application/json")
+    assert r.status_code == 400 and r.json()["code"] == "number_out_of_range"
