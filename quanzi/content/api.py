@@ -29,6 +29,7 @@ from quanzi.content.schemas import (
     PostOut,
     ReactionOut,
     ReasonIn,
+    RescheduleIn,
     SensitiveWordIn,
     SensitiveWordOut,
     ShareIn,
@@ -200,6 +201,25 @@ def checkin_me(request: HttpRequest, slug: str) -> dict[str, Any]:
 @paginate(PageNumber)
 def held_posts(request: HttpRequest, slug: str):  # type: ignore[no-untyped-def]
     return selectors.held_posts(community=_community(request, slug), viewer=current_user(request))
+
+
+@router.get("/communities/{slug}/calendar", response=list[PostOut], auth=required)
+@paginate(PageNumber)
+def calendar(request: HttpRequest, slug: str):  # type: ignore[no-untyped-def]
+    """The content calendar: scheduled posts not yet due (moderators: all; members: their own)."""
+    return selectors.content_calendar(community=_community(request, slug), viewer=current_user(request))
+
+
+@router.post("/posts/{post_id}/reschedule", response=PostOut, auth=required)
+def post_reschedule(request: HttpRequest, post_id: int, data: RescheduleIn) -> Post:
+    post = services.post_reschedule(actor=current_user(request), post=_post(request, post_id),
+                                    publish_at=data.publish_at)
+    return _reload(request, post)
+
+
+@router.post("/posts/{post_id}/publish-now", response=PostOut, auth=required)
+def post_publish_now(request: HttpRequest, post_id: int) -> Post:
+    return _reload(request, services.post_publish_now(actor=current_user(request), post=_post(request, post_id)))
 
 
 @router.post("/posts/{post_id}/approve", response=PostOut, auth=required)

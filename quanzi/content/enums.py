@@ -1,13 +1,14 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PostKind(models.TextChoices):
     NOTE = "note", _("笔记")
     ARTICLE = "article", _("文章")
     QUESTION = "question", _("问答")
-    POLL = "poll", _("投票")
-    EVENT = "event", _("活动")
+    POLL = "poll", pgettext_lazy("post kind", "投票")
+    EVENT = "event", pgettext_lazy("post kind", "活动")
 
 
 class PostStatus(models.TextChoices):

@@ -227,3 +227,7 @@ class SensitiveWordOut(Schema):
     word: str
     is_active: bool
     updated_at: dt.datetime
+
+
+class RescheduleIn(Schema):
+    publish_at: dt.datetime = Field(..., description="新的发布时间（带时区，ISO 8601）")

@@ -224,6 +224,18 @@ def events_upcoming(*, community: Community, viewer: Any) -> QuerySet[Post]:
     return posts_with_viewer_state(qs, viewer).order_by("event__starts_at", "id")
 
 
+def content_calendar(*, community: Community, viewer: Any) -> QuerySet[Post]:
+    """Scheduled posts not yet due, soonest first: a moderator sees the community's whole plan, a member their own."""
+    if not can_view(user=viewer, community=community):
+        raise errors.post_not_found()
+    if not _authed(viewer):
+        return Post.objects.none()
+    qs = Post.objects.filter(community=community, status=PostStatus.SCHEDULED, publish_at__gt=timezone.now())
+    if not can_moderate(user=viewer, community=community):
+        qs = qs.filter(author=viewer)
+    return qs.select_related("author", "community").order_by("publish_at", "id")
+
+
 def held_posts(*, community: Community, viewer: Any) -> QuerySet[Post]:
     """The review queue: held posts, oldest first. Moderators only."""
     if not can_moderate(user=viewer, community=community):

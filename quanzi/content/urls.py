@@ -1,6 +1,6 @@
 from django.urls import path
 
-from quanzi.content import views
+from quanzi.content import calendar_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -10,6 +10,9 @@ urlpatterns = [
     path("c/<slug:slug>/events/", views.community_events, name="community-events"),
     path("c/<slug:slug>/checkin/", views.checkin, name="checkin"),
     path("c/<slug:slug>/review/", views.review, name="community-review"),
+    path("c/<slug:slug>/calendar/", calendar_views.calendar, name="community-calendar"),
+    path("p/<int:post_id>/reschedule/", calendar_views.reschedule, name="post-reschedule"),
+    path("p/<int:post_id>/publish-now/", calendar_views.publish_now, name="post-publish-now"),
     path("p/<int:post_id>/", views.post_detail, name="post"),
     path("p/<int:post_id>/comment/", views.comment_create, name="post-comment"),
     path("p/<int:post_id>/accept/<int:comment_id>/", views.answer_accept, name="post-accept"),

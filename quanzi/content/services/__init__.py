@@ -1,5 +1,6 @@
 """Content writes. Split by topic; import from here: `from quanzi.content import services`."""
 
+from quanzi.content.services.calendar import post_publish_now, post_reschedule
 from quanzi.content.services.interactions import (
     answer_accept,
     checkin,
@@ -30,6 +31,8 @@ from quanzi.content.services.posts import (
 )
 
 __all__ = [
+    "post_publish_now",
+    "post_reschedule",
     "answer_accept", "checkin", "comment_approve", "comment_create", "comment_fold", "event_cancel", "event_signup", "poll_vote",
     "post_approve", "post_create", "post_delete_own", "post_images_add", "post_reject", "post_remove",
     "post_restore", "post_view", "posts_publish_due", "reaction_toggle", "sensitive_word_create",
