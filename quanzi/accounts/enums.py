@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Gender(models.TextChoices):
@@ -24,7 +25,7 @@ class PersonaField(models.TextChoices):
 
 class NotificationKind(models.TextChoices):
     REPLY = "reply", _("回复")
-    COMMENT = "comment", _("评论")
+    COMMENT = "comment", pgettext_lazy("notification kind", "评论")
     LIKE = "like", _("点赞")
     FOLLOW = "follow", _("关注")
     APPROVAL = "approval", _("入群审核")

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Vertical(models.TextChoices):
@@ -25,7 +26,7 @@ class Role(models.TextChoices):
     OWNER = "owner", _("群主")
     ADMIN = "admin", _("管理员")
     KOL = "kol", _("达人/团长")
-    MEMBER = "member", _("成员")
+    MEMBER = "member", pgettext_lazy("role", "成员")
 
 
 class MembershipStatus(models.TextChoices):
@@ -38,8 +39,8 @@ class MembershipStatus(models.TextChoices):
 
 class ReportTarget(models.TextChoices):
     POST = "post", _("帖子")
-    COMMENT = "comment", _("评论")
-    MEMBER = "member", _("成员")
+    COMMENT = "comment", pgettext_lazy("report target", "评论")
+    MEMBER = "member", pgettext_lazy("report target", "成员")
 
 
 class ReportStatus(models.TextChoices):
