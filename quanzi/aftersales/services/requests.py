@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 from quanzi.aftersales import errors, rules, selectors
 from quanzi.aftersales.enums import MERCHANT_FAULT_REASONS, AfterSaleKind, AfterSaleReason, AfterSaleStatus
 from quanzi.aftersales.models import AfterSaleLine, AfterSalePhoto, AfterSaleRequest, AfterSaleStatusChange
+from quanzi.aftersales.services._photos import save_photos
 from quanzi.catalog.enums import ReturnExemption
 from quanzi.catalog.services import merchant_of
 from quanzi.core.errors import DomainError, InvalidInput, NotAuthenticated
 from quanzi.core.events import track
-from quanzi.core.images import validate_image
 from quanzi.core.money import allocate
 from quanzi.orders import selectors as order_selectors
 from quanzi.orders import services as order_services
@@ -80,14 +80,8 @@ def _move(req: AfterSaleRequest, to: str, *, actor: Any = None, note: str = "", 
 
 
 def _save_photos(req: AfterSaleRequest, photos: list[Any]) -> None:
-    if not photos:
-        return
-    if req.photos.count() + len(photos) > rules.MAX_PHOTOS:
-        raise errors.too_many_photos(rules.MAX_PHOTOS)
-    for upload in photos:
-        validate_image(upload)
-    for upload in photos:
-        AfterSalePhoto.objects.create(request=req, image=upload)
+    save_photos(existing=req.photos.count(), photos=photos,
+                create=lambda upload: AfterSalePhoto.objects.create(request=req, image=upload))
 
 
 # --- the order's after-sales states --------------------------------------------------------------------------------

@@ -9,12 +9,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from quanzi.aftersales import errors, rules, selectors
+from quanzi.aftersales import errors, selectors
 from quanzi.aftersales.enums import ModerationAction, ReviewStatus
 from quanzi.aftersales.models import Review, ReviewModeration, ReviewPhoto
+from quanzi.aftersales.services._photos import save_photos
 from quanzi.core.errors import InvalidInput, NotAuthenticated
 from quanzi.core.events import track
-from quanzi.core.images import validate_image
 from quanzi.orders import selectors as order_selectors
 from quanzi.orders.models import OrderLine
 
@@ -31,14 +31,8 @@ def _operator(user: Any) -> None:
 
 
 def _save_photos(review: Review, photos: list[Any]) -> None:
-    if not photos:
-        return
-    if review.photos.count() + len(photos) > rules.MAX_PHOTOS:
-        raise errors.too_many_photos(rules.MAX_PHOTOS)
-    for upload in photos:
-        validate_image(upload)
-    for upload in photos:
-        ReviewPhoto.objects.create(review=review, image=upload)
+    save_photos(existing=review.photos.count(), photos=photos,
+                create=lambda upload: ReviewPhoto.objects.create(review=review, image=upload))
 
 
 @transaction.atomic
