@@ -91,7 +91,7 @@ def visible_communities_q(*, user: Any, prefix: str = "") -> Q:
         if user.is_staff:
             return Q()
         member_ids = Membership.objects.filter(user=user, status=MembershipStatus.ACTIVE).values("community_id")
-        q |= Q(**{f"{prefix}{'id' if not prefix else 'id'}__in": member_ids})
+        q |= Q(**{f"{prefix}id__in": member_ids})
     return q
 
 
