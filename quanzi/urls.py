@@ -2,12 +2,13 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy
 
 from quanzi.api import api
 
-admin.site.site_header = "圈子 quanzi 运营后台"
-admin.site.site_title = "圈子 quanzi"
-admin.site.index_title = "运营管理"
+admin.site.site_header = gettext_lazy("圈子 quanzi 运营后台")
+admin.site.site_title = gettext_lazy("圈子 quanzi")
+admin.site.index_title = gettext_lazy("运营管理")
 
 urlpatterns: list = [
     path("admin/", admin.site.urls),

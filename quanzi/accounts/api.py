@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import File, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -70,7 +71,7 @@ def persona_get(request: HttpRequest) -> Persona:
 
 def _field(field: str) -> str:
     if field not in PersonaField.values:
-        raise InvalidInput("unknown_persona_field", "未知的画像字段")
+        raise InvalidInput("unknown_persona_field", gettext("未知的画像字段"))
     return field
 
 
