@@ -110,7 +110,8 @@ def profile_update(*, user: User, nickname: str | None = None, bio: str | None =
     if avatar is not None:
         validate_image(avatar)
         user.avatar = avatar
-    user.save()
+    # Only the profile fields: the follower counters on this (possibly stale) object move by F() elsewhere.
+    user.save(update_fields=["nickname", "bio", "avatar"])
     track("user.profile_update", user=user, obj=user)
     return user
 

@@ -329,7 +329,8 @@ def sku_update(*, user: Any, sku_id: int, price_fen: int | None = None, member_p
         sku.spec = _clean_spec(spec)
     if is_active is not None:
         sku.is_active = is_active
-    sku.save()
+    # Never write `stock` here: it was read before any concurrent reservation and would undo it.
+    sku.save(update_fields=["price_fen", "member_price_fen", "weight_g", "spec", "is_active"])
     track("sku.update", user=user, obj=sku, price_fen=sku.price_fen)
     return sku
 

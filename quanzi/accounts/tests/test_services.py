@@ -91,3 +91,13 @@ def test_token_round_trip(member):
     assert services.token_user(key) == member
     services.token_revoke(user=member, key=key)
     assert services.token_user(key) is None
+
+
+def test_a_profile_edit_keeps_follows_made_meanwhile(member, other):
+    from quanzi.accounts.models import User
+
+    stale = User.objects.get(pk=member.pk)  # the request's user, loaded before someone followed
+    services.follow(follower=other, followee_id=member.pk)
+    services.profile_update(user=stale, bio="新的简介")
+    member.refresh_from_db()
+    assert (member.bio, member.follower_count) == ("新的简介", 1)

@@ -232,3 +232,15 @@ def test_absurd_numbers_are_refused_with_codes_not_crashes():
         assert exc.value.code == code
     sku.refresh_from_db()
     assert sku.stock == 5
+
+
+
+def test_editing_a_sku_never_undoes_a_reservation_made_meanwhile(monkeypatch):
+    m = f.approved_merchant()
+    _p, sku = f.product_with_sku(m, stock=10, price_fen=1000)
+    stale = Sku.objects.select_related("product").get(pk=sku.pk)  # what the merchant's edit read
+    assert services.stock_reserve(sku_id=sku.pk, quantity=3)  # a buyer reserves in between
+    monkeypatch.setattr(services, "_own_sku", lambda user, sku_id: stale)
+    services.sku_update(user=m.user, sku_id=sku.pk, price_fen=1200)
+    sku.refresh_from_db()
+    assert (sku.price_fen, sku.stock) == (1200, 7)
