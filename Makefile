@@ -13,6 +13,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $(STAMP)
 
+# The demo and `make serve` are development servers: DEBUG on and the sandbox payment gateway on (it confirms
+# payments without money moving). Anything started without these is production and refuses both.
+demo serve: export DEBUG := 1
+demo serve: export QUANZI_PAYMENTS_SANDBOX := 1
+
 # Fresh SQLite database, demo data made through the services, server with in-process jobs.
 demo: $(STAMP)
 	rm -f var/quanzi.sqlite3 var/quanzi.sqlite3-wal var/quanzi.sqlite3-shm var/huey.sqlite3
@@ -27,7 +32,7 @@ serve: $(STAMP)
 # Whole suite. PostgreSQL / Chromium tests skip with a reason unless QUANZI_REQUIRE_PG / QUANZI_REQUIRE_BROWSER=1.
 test: $(STAMP)
 	$(BIN)/ruff check quanzi bench
-	$(BIN)/mypy quanzi
+	QUANZI_TESTING=1 $(BIN)/mypy quanzi
 	$(BIN)/python -m pytest
 	@if $(BIN)/python -m quanzi.core.pgcheck; then \
 	  echo "== same suite on PostgreSQL ($(PG_URL)) =="; \
@@ -39,7 +44,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check quanzi bench
-	$(BIN)/mypy quanzi
+	QUANZI_TESTING=1 $(BIN)/mypy quanzi
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

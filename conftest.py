@@ -8,6 +8,7 @@ import tempfile
 from collections.abc import Iterator
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 
@@ -31,6 +32,14 @@ def _media_root(settings: pytest.FixtureRequest) -> Iterator[None]:
     settings.MEDIA_ROOT = path  # type: ignore[attr-defined]
     yield
     shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    # Login lockouts and per-IP limits count in the cache (LocMem in tests): every test starts with none.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 _counter = {"n": 0}

@@ -3,7 +3,8 @@
 Word lists of 2,000 and 20,000 real Chinese words (drawn with a fixed seed from jieba's dictionary) are matched
 against 5,000 post-like texts (the demo corpus' sentences padded with dictionary words; one in ten has a listed
 word planted in it). The automaton is built by `quanzi.content.sensitive._build` and scanned exactly as
-`find_words` scans (lower-cased text, distinct words); the baseline is `[w for w in words if w in text]`.
+`find_words` scans (`scan`: normalised text, distinct words); the baseline is `[w for w in words if w in text]`
+on the same normalised forms of words and text.
 Both must find the same words in every text. Then `find_words()` end to end, as `post_create` calls it,
 with the 20,000 words stored as SensitiveWord rows (it adds one cache-key query per call).
 
@@ -55,25 +56,26 @@ def post_texts(rng: random.Random, filler: list[str], planted: list[str], n: int
 
 
 def ac_find(automaton: Any, text: str) -> list[str]:
-    """The scanning loop of quanzi.content.sensitive.find_words, on an automaton built by its `_build`."""
-    found: list[str] = []
-    if automaton is None:
-        return found
-    for _end, word in automaton.iter(text.lower()):
-        if word not in found:
-            found.append(word)
-    return found
+    """quanzi.content.sensitive.find_words without the database: `scan` (normalises the text, then walks the
+    automaton) on an automaton built by `_build`."""
+    from quanzi.content.sensitive import scan
+
+    return [] if automaton is None else scan(automaton, text)
 
 
-def naive_find(words: list[str], text: str) -> list[str]:
-    text = text.lower()
-    return [w for w in words if w in text]
+def naive_find(keys: list[tuple[str, str]], text: str) -> list[str]:
+    """The baseline on the same normalised forms: `keys` are (word, normalise(word)) pairs, made once."""
+    from quanzi.content.sensitive import normalise
+
+    text = normalise(text)
+    return [w for w, key in keys if key and key in text]
 
 
 def compare(words: list[str], texts: list[str]) -> dict[str, float]:
-    from quanzi.content.sensitive import _build
+    from quanzi.content.sensitive import _build, normalise
 
     automaton: Any = None
+    keys = [(w, normalise(w)) for w in words]
 
     def build() -> None:
         nonlocal automaton
@@ -83,7 +85,7 @@ def compare(words: list[str], texts: list[str]) -> dict[str, float]:
     ac_results: list[list[str]] = []
     naive_results: list[list[str]] = []
     ac_s = common.timed(lambda: ac_results.extend(ac_find(automaton, t) for t in texts))
-    naive_s = common.timed(lambda: naive_results.extend(naive_find(words, t) for t in texts))
+    naive_s = common.timed(lambda: naive_results.extend(naive_find(keys, t) for t in texts))
     for i, (a, b) in enumerate(zip(ac_results, naive_results, strict=True)):
         assert set(a) == set(b), f"text {i}: Aho-Corasick found {sorted(a)}, the baseline {sorted(b)}"
     return {

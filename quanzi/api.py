@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.db import DataError
@@ -14,13 +15,18 @@ from ninja.parser import Parser
 
 from quanzi.accounts.api import router as accounts_router
 from quanzi.aftersales.api import router as aftersales_router
+from quanzi.api_errors import error_codes_markdown
 from quanzi.catalog.api import router as catalog_router
 from quanzi.communities.api import router as communities_router
 from quanzi.content.api import router as content_router
 from quanzi.core.errors import DomainError
+from quanzi.core.request_id import request_id_of
+from quanzi.core.schema import FORM_CONTENT_TYPES, INVALID_CHARACTERS
 from quanzi.orders.api import router as orders_router
 from quanzi.payments.api import router as payments_router
 from quanzi.settlements.api import router as settlements_router
+
+logger = logging.getLogger("quanzi.api")
 
 
 class JsonOrFormParser(Parser):
@@ -31,7 +37,7 @@ class JsonOrFormParser(Parser):
         content_type = request.META.get("CONTENT_TYPE", "")
         if not request.body.strip():
             return {}
-        if content_type.startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
+        if content_type.startswith(FORM_CONTENT_TYPES):  # its values are strings: see quanzi/core/schema.py
             return request.POST.dict()
         return super().parse_body(request)
 
@@ -40,7 +46,8 @@ api = NinjaAPI(
     parser=JsonOrFormParser(),
     title="quanzi 圈子 API",
     version="1.0",
-    description="社群电商平台 API。错误统一返回 HTTP 状态码 + {code, message}；列表均分页（page, page_size）。",
+    description="社群电商平台 API。错误统一返回 HTTP 状态码 + {code, message}；列表均分页（page, page_size）。"
+    + error_codes_markdown(),
     urls_namespace="api-v1",
 )
 
@@ -50,11 +57,17 @@ def _domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     body = {"code": exc.code, "message": str(exc.message)}
     if exc.details:
         body["details"] = exc.details  # type: ignore[assignment]
-    return api.create_response(request, body, status=exc.status)
+    response = api.create_response(request, body, status=exc.status)
+    for header, value in exc.headers.items():  # e.g. Retry-After on a 429
+        response[header] = value
+    return response
 
 
 @api.exception_handler(ValidationError)
 def _validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    if any(error.get("type") == INVALID_CHARACTERS for error in exc.errors):  # quanzi.core.schema
+        return api.create_response(request, {"code": INVALID_CHARACTERS, "message": _("文本包含不允许的控制字符"),
+                                             "details": exc.errors}, status=422)
     return api.create_response(
         request, {"code": "invalid_input", "message": _("请求参数有误"), "details": exc.errors}, status=422
     )
@@ -70,11 +83,23 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api.create_response(request, {"code": "not_found", "message": _("内容不存在")}, status=404)
 
 
+def _is_nul_error(exc: Exception) -> bool:
+    """A DataError about a NUL character or a byte sequence the database cannot store: psycopg refuses NUL in
+    text ("PostgreSQL text fields cannot contain NUL (0x00) bytes"), PostgreSQL answers SQLSTATE 22021
+    (invalid byte sequence, e.g. 0x00) or 22P05 (untranslatable character)."""
+    cause = exc.__cause__ or exc
+    sqlstate = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
+    return isinstance(exc, DataError) and ("NUL" in str(exc) or "0x00" in str(exc) or sqlstate in ("22021", "22P05"))
+
+
 @api.exception_handler(OverflowError)
 @api.exception_handler(DataError)
 def _number_out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
     # Services bound the numbers they know; this is the net for any other value too large for a database column.
     # The service's transaction has already rolled back, so nothing is half-written.
+    if _is_nul_error(exc):  # a NUL that got past the input schemas (a query or path parameter): not a number
+        return api.create_response(request, {"code": INVALID_CHARACTERS, "message": _("文本包含不允许的控制字符")},
+                                   status=400)
     return api.create_response(request, {"code": "number_out_of_range", "message": _("数值超出允许范围")},
                                status=400)
 
@@ -83,6 +108,16 @@ def _number_out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
 def _bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
     return api.create_response(request, {"code": "invalid_multipart", "message": _("上传的表单数据格式不正确")},
                                status=400)
+
+
+@api.exception_handler(Exception)
+def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # Never a traceback to the client, whatever DEBUG says: the log has it under the same request id.
+    rid = request_id_of(request)
+    logger.error("API error %s %s", request.method, request.path, exc_info=exc, extra={"request_id": rid})
+    body = {"code": "server_error", "message": _("服务器出错了，请稍后再试（请求编号 %(rid)s）") % {"rid": rid},
+            "request_id": rid}
+    return api.create_response(request, body, status=500)
 
 
 @api.exception_handler(HttpError)

@@ -6,14 +6,22 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from quanzi.core.deploy import ALLOW_SANDBOX_ENV, UnsafeConfiguration, check_startup, env_flag, local_secret
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("QUANZI_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "quanzi-dev-only-secret-change-me-in-production-0123456789")
-DEBUG = os.environ.get("DEBUG", "1") == "1"
+TESTING = "pytest" in sys.modules or os.environ.get("QUANZI_TESTING") == "1"
+# Off unless asked for: `make demo` and `make serve` set DEBUG=1; a server started any other way is production.
+DEBUG = env_flag("DEBUG")
+# No secret is ever written in the source. With DEBUG off it must come from the environment (checked below);
+# the demo and the tests get a random one kept in var/ (see quanzi/core/deploy.py).
+_SECRET_KEY_ENV = os.environ.get("SECRET_KEY", "")
+SECRET_KEY = _SECRET_KEY_ENV or (local_secret(VAR_DIR, "secret_key") if (DEBUG or TESTING) else "")
 ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [f"http://{h}:8000" for h in ALLOWED_HOSTS]
 
@@ -40,6 +48,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "quanzi.core.request_id.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -91,8 +100,12 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+     "OPTIONS": {"user_attributes": ("phone", "email", "nickname")}},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "quanzi.accounts.validators.VarietyValidator"},  # "aaaaaaaa", "abababab": too few distinct chars
 ]
 LOGIN_URL = "/login/"
 LOGIN_REDIRECT_URL = "/"
@@ -123,15 +136,18 @@ else:
         "filename": str(VAR_DIR / "huey.sqlite3"),
         "immediate": False,
     }
-TESTING = "pytest" in sys.modules or os.environ.get("QUANZI_TESTING") == "1"
 if TESTING:
     HUEY["immediate"] = True
+    INSTALLED_APPS.append("quanzi.orders.tests.probe_app")  # a plug-in that records every order moment
     PASSWORD_HASHERS = ["quanzi.accounts.hashers.CheapArgon2PasswordHasher"]
 
 # Business rules (ARCHITECTURE.md); operators may change them through the environment.
 QUANZI: dict[str, Any] = {
     "IMAGE_MAX_BYTES": int(os.environ.get("QUANZI_IMAGE_MAX_BYTES", 5 * 1024 * 1024)),
     "IMAGE_TYPES": ("image/jpeg", "image/png", "image/webp", "image/gif"),
+    # Checked on the header before decoding (core/images.py): decompression bombs are refused, not decoded.
+    "IMAGE_MAX_PIXELS": int(os.environ.get("QUANZI_IMAGE_MAX_PIXELS", 40_000_000)),
+    "IMAGE_MAX_SIDE": int(os.environ.get("QUANZI_IMAGE_MAX_SIDE", 8000)),
     "HOT_GRAVITY": 1.5,
     "SHARE_ATTRIBUTION_DAYS": 7,
     "ORDER_PAY_MINUTES": int(os.environ.get("QUANZI_ORDER_PAY_MINUTES", 15)),
@@ -139,9 +155,57 @@ QUANZI: dict[str, Any] = {
     "RETURN_DAYS": int(os.environ.get("QUANZI_RETURN_DAYS", 7)),
 }
 
+# Payments. The sandbox gateway confirms payments without money moving: on only when configured (`make demo`
+# and the tests turn it on), and refused with DEBUG=0 unless QUANZI_ALLOW_SANDBOX_PAYMENTS_IN_PRODUCTION=1.
+# Its signing secret is its own setting, never derived from SECRET_KEY. The rest: QUANZI_PAYMENTS (payments/conf.py).
+QUANZI_SANDBOX_PAYMENTS = env_flag("QUANZI_PAYMENTS_SANDBOX", default=DEBUG or TESTING)
+QUANZI_SANDBOX_SECRET = os.environ.get("QUANZI_SANDBOX_SECRET", "") or (
+    local_secret(VAR_DIR, "sandbox_secret") if QUANZI_SANDBOX_PAYMENTS else "")
+
+try:
+    check_startup(debug=DEBUG, testing=TESTING, secret_key_from_env=_SECRET_KEY_ENV,
+                  sandbox_enabled=QUANZI_SANDBOX_PAYMENTS,
+                  sandbox_allowed_in_production=env_flag(ALLOW_SANDBOX_ENV))
+except UnsafeConfiguration as exc:
+    raise ImproperlyConfigured(f"quanzi refuses to start: {exc}") from None
+
+# Behind HTTPS (a TLS-terminating proxy that sets X-Forwarded-Proto): secure cookies, HSTS, redirect to https.
+# Without it `manage.py check --deploy` warns about these, as the README explains.
+if env_flag("QUANZI_HTTPS"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("QUANZI_HSTS_SECONDS", 31536000))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("QUANZI_HSTS_INCLUDE_SUBDOMAINS")
+    SECURE_HSTS_PRELOAD = env_flag("QUANZI_HSTS_PRELOAD")
+SESSION_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Error reports: even the demo's debug page shows no settings and no environment (DATABASE_URL has a password).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "quanzi.core.request_id.NoSettingsExceptionReporterFilter"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "quanzi.core.request_id.RequestIdLogFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+}
+
+# Login, sign-up and API tokens (quanzi/accounts/throttle.py and services.py). Counters live in the cache:
+# Redis with REDIS_URL (shared by every process), else per process (the embedded single-process server).
+QUANZI_ACCOUNTS: dict[str, Any] = {
+    "TOKEN_TTL_HOURS": int(os.environ.get("QUANZI_TOKEN_TTL_HOURS", 7 * 24)),  # a token's life; refresh renews
+    "TOKEN_MAX_AGE_DAYS": int(os.environ.get("QUANZI_TOKEN_MAX_AGE_DAYS", 30)),  # refreshes end; log in again
+    "LOGIN_MAX_FAILURES": int(os.environ.get("QUANZI_LOGIN_MAX_FAILURES", 5)),  # per account, then a lockout
+    "LOGIN_FAILURE_WINDOW_MINUTES": int(os.environ.get("QUANZI_LOGIN_FAILURE_WINDOW_MINUTES", 15)),
+    "LOGIN_LOCK_MINUTES": int(os.environ.get("QUANZI_LOGIN_LOCK_MINUTES", 15)),
+    "LOGIN_PER_IP": int(os.environ.get("QUANZI_LOGIN_PER_IP", 30)),  # password checks per IP per window
+    "LOGIN_PER_IP_WINDOW_MINUTES": int(os.environ.get("QUANZI_LOGIN_PER_IP_WINDOW_MINUTES", 10)),
+    "SIGNUP_PER_IP": int(os.environ.get("QUANZI_SIGNUP_PER_IP", 10)),
+    "SIGNUP_PER_IP_WINDOW_MINUTES": int(os.environ.get("QUANZI_SIGNUP_PER_IP_WINDOW_MINUTES", 60)),
 }

@@ -1,10 +1,11 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy
 
 from quanzi.api import api
+from quanzi.core.media import media_urlpatterns
+
+handler500 = "quanzi.core.views.server_error"
 
 admin.site.site_header = gettext_lazy("圈子 quanzi 运营后台")
 admin.site.site_title = gettext_lazy("圈子 quanzi")
@@ -16,4 +17,4 @@ urlpatterns: list = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("quanzi.web.urls")),
 ]
-urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+urlpatterns += media_urlpatterns()  # uploads, with DEBUG on or off: pictures only, never sniffed (core/media.py)

@@ -4,6 +4,7 @@ from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from quanzi.accounts.models import ConsentRecord, Follow, Notification, Persona, User
+from quanzi.core.images import CLEAN_IMAGE_FORMFIELDS
 
 
 class UserCreateForm(BaseUserCreationForm):
@@ -22,6 +23,7 @@ class UserEditForm(UserChangeForm):
 class UserAdmin(BaseUserAdmin):
     add_form = UserCreateForm
     form = UserEditForm
+    formfield_overrides = CLEAN_IMAGE_FORMFIELDS  # an avatar set here is re-encoded like any upload
     ordering = ("-date_joined",)
     list_display = ("id", "nickname", "phone", "email", "is_staff", "is_active", "date_joined")
     search_fields = ("nickname", "phone", "email")

@@ -1,13 +1,15 @@
 from __future__ import annotations
 
+from django.contrib.auth import SESSION_KEY, update_session_auth_hash
 from django.http import HttpRequest
 from django.utils.translation import gettext
 from ninja import File, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from quanzi.accounts import errors, selectors, services
+from quanzi.accounts import errors, selectors, services, throttle
 from quanzi.accounts.enums import PersonaField
+from quanzi.accounts.errors import ErrorCode
 from quanzi.accounts.models import Persona, User
 from quanzi.accounts.schemas import (
     AuthOut,
@@ -16,37 +18,83 @@ from quanzi.accounts.schemas import (
     MarkReadIn,
     MeOut,
     NotificationOut,
+    PasswordChangedOut,
+    PasswordChangeIn,
     PersonaIn,
     PersonaOut,
     ProfileIn,
     SignupIn,
     UserOut,
 )
-from quanzi.api_auth import current_user, optional, required
+from quanzi.api_auth import TokenAuth, current_user, optional, required
 from quanzi.core.errors import InvalidInput
 from quanzi.core.pagination import PageNumber
 
 router = Router(tags=["accounts 账户"])
 
 
+def _auth_body(issued: services.IssuedToken, user: User) -> dict[str, object]:
+    return {"token": issued.key, "expires_at": issued.expires_at, "user": user}
+
+
+def _bearer_key(request: HttpRequest) -> str | None:
+    header = request.headers.get("Authorization", "")
+    return header[7:].strip() if header.lower().startswith("bearer ") else None
+
+
 @router.post("/signup", response={201: AuthOut}, auth=None)
 def signup(request: HttpRequest, data: SignupIn) -> Status:
-    user = services.user_signup(phone=data.phone, email=data.email, password=data.password, nickname=data.nickname)
-    return Status(201, {"token": services.token_create(user=user), "user": user})
+    user = services.user_signup(phone=data.phone, email=data.email, password=data.password, nickname=data.nickname,
+                                ip=throttle.client_ip(request))
+    return Status(201, _auth_body(services.token_issue(user=user), user))
 
 
 @router.post("/login", response=AuthOut, auth=None)
 def login(request: HttpRequest, data: LoginIn) -> dict[str, object]:
-    user = services.user_authenticate(login=data.login, password=data.password)
-    return {"token": services.token_create(user=user), "user": user}
+    """Too many wrong passwords lock the account for a while: 429 `login_locked` (with Retry-After)."""
+    user = services.user_authenticate(login=data.login, password=data.password, ip=throttle.client_ip(request))
+    return _auth_body(services.token_issue(user=user), user)
+
+
+@router.post("/token/refresh", response=AuthOut, auth=[TokenAuth()])
+def token_refresh(request: HttpRequest) -> dict[str, object]:
+    """A new token for the (still valid) bearer token, which is revoked. Refreshes end at the maximum age counted
+    from the login; then log in again."""
+    issued, user = services.token_refresh(key=_bearer_key(request) or "")
+    return _auth_body(issued, user)
 
 
 @router.post("/logout", response={204: None}, auth=required)
 def logout(request: HttpRequest) -> Status:
-    header = request.headers.get("Authorization", "")
-    if header.lower().startswith("bearer "):
-        services.token_revoke(user=current_user(request), key=header[7:].strip())
+    """Revokes the token this request came with (other devices stay logged in; see /logout-all)."""
+    key = _bearer_key(request)
+    if key:
+        services.token_revoke(user=current_user(request), key=key)
     return Status(204, None)
+
+
+@router.post("/logout-all", response={204: None}, auth=required)
+def logout_all(request: HttpRequest) -> Status:
+    """Log out everywhere: every token and every session of this user, this one included."""
+    services.logout_all(user=current_user(request))
+    return Status(204, None)
+
+
+@router.post("/password", response=PasswordChangedOut, auth=required)
+def password_change(request: HttpRequest, data: PasswordChangeIn) -> dict[str, object]:
+    """Change the password. Every token is revoked and every other session ends; a bearer client gets a new
+    token in the answer, a session stays logged in."""
+    me = current_user(request)
+    key = _bearer_key(request)
+    via_token = bool(key) and services.token_user(key or "") is not None  # before the change revokes it
+    user = services.password_change(user=me, old_password=data.old_password, new_password=data.new_password)
+    body: dict[str, object] = {"token": None, "expires_at": None}
+    if request.session.get(SESSION_KEY) == str(user.pk):
+        update_session_auth_hash(request, user)  # this browser session stays logged in, the others end
+    if via_token:
+        issued = services.token_issue(user=user)
+        body = {"token": issued.key, "expires_at": issued.expires_at}
+    return body
 
 
 @router.get("/me", response=MeOut, auth=required)
@@ -71,7 +119,7 @@ def persona_get(request: HttpRequest) -> Persona:
 
 def _field(field: str) -> str:
     if field not in PersonaField.values:
-        raise InvalidInput("unknown_persona_field", gettext("未知的画像字段"))
+        raise InvalidInput(ErrorCode.UNKNOWN_PERSONA_FIELD, gettext("未知的画像字段"))
     return field
 
 

@@ -5,6 +5,7 @@ import hashlib
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from quanzi.accounts.enums import Gender, IncomeBand, NotificationKind, PersonaField
@@ -38,6 +39,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     date_joined = models.DateTimeField(_("注册时间"), default=timezone.now)
     follower_count = models.PositiveIntegerField(_("粉丝数"), default=0)
     following_count = models.PositiveIntegerField(_("关注数"), default=0)
+    # Bumped by "log out everywhere" (services.logout_all). It is mixed into the session auth hash and the API
+    # token stamp, so every session and token issued before the bump stops authenticating at once, the way a
+    # password change ends them, without scanning the session table (whose rows are opaque, encoded blobs).
+    auth_epoch = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 
@@ -50,6 +55,23 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.nickname or self.phone or self.email or f"user-{self.pk}"
+
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        # Django's hash is an HMAC of the password hash; ours adds the epoch once it is non-zero, so sessions made
+        # before this change stay valid (epoch 0 gives Django's value) and a bump ends all of them.
+        if not self.auth_epoch:
+            return super()._get_session_auth_hash(secret=secret)  # type: ignore[misc]  # private in the stubs
+        return salted_hmac("django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash",
+                           f"{self.password}\x00{self.auth_epoch}", secret=secret, algorithm="sha256").hexdigest()
+
+    def token_stamp(self) -> str:
+        """What a token remembers of its user: it changes with the password and with "log out everywhere", so a
+        token minted before either stops working, whatever path changed the password (site, API, admin, CLI)."""
+        return auth_stamp(self.password, self.auth_epoch)
+
+
+def auth_stamp(password: str, epoch: int) -> str:
+    return hashlib.sha256(f"{password}\x00{epoch}".encode()).hexdigest()[:32]
 
 
 class Persona(models.Model):
@@ -96,13 +118,19 @@ class Follow(models.Model):
 
 
 class ApiToken(models.Model):
-    """Bearer token for the API. Only a SHA-256 of the key is stored; the key is shown once."""
+    """Bearer token for the API. Only a SHA-256 of the key is stored; the key is shown once.
+
+    A token authenticates until `expires_at`; a refresh swaps it for a new one with a fresh expiry, never past
+    `session_started_at` (the login) + the maximum age. It also dies when the user's `token_stamp()` changes."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     key_hash = models.CharField(max_length=64, unique=True)
     name = models.CharField(max_length=60, default="api")
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(db_index=True)
+    session_started_at = models.DateTimeField()
+    user_stamp = models.CharField(max_length=32)
 
     class Meta:
         verbose_name = _("API 令牌")

@@ -3,7 +3,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from ninja import Field, Schema
+from ninja import Field
+
+from quanzi.core.schema import Schema
 
 
 class SignupIn(Schema):
@@ -39,7 +41,21 @@ class MeOut(UserOut):
 
 class AuthOut(Schema):
     token: str
+    expires_at: datetime = Field(..., description="令牌过期时间；过期前可用 /accounts/token/refresh 换新令牌")
     user: MeOut
+
+
+class PasswordChangeIn(Schema):
+    old_password: str
+    new_password: str
+
+
+class PasswordChangedOut(Schema):
+    """With a bearer token, every token was revoked: `token` is a new one for this client. With the session,
+    the session stays logged in and `token` is null."""
+
+    token: str | None = None
+    expires_at: datetime | None = None
 
 
 class ProfileIn(Schema):

@@ -5,8 +5,14 @@ from django.db.models import QuerySet
 from quanzi.accounts.models import Follow, Notification, Persona, User
 
 
-def user_get(*, user_id: int) -> User | None:
-    return User.objects.filter(pk=user_id, is_active=True).first()
+def user_get(*, user_id: int, include_inactive: bool = False) -> User | None:
+    """An active user by id (`include_inactive`: any user, e.g. for an audit row about a closed account)."""
+    qs = User.objects.all() if include_inactive else User.objects.filter(is_active=True)
+    return qs.filter(pk=user_id).first()
+
+
+def user_get_by_phone(*, phone: str) -> User | None:
+    return User.objects.filter(phone=phone).first()
 
 
 def following_ids(*, user: User) -> list[int]:

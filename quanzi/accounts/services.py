@@ -1,9 +1,11 @@
-"""Account writes: sign-up, login, tokens, profile, persona with consent, follows, notifications."""
+"""Account writes: sign-up, login, tokens, passwords, profile, persona with consent, follows, notifications."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import secrets
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import authenticate
@@ -13,14 +15,16 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
-from quanzi.accounts import errors
+from quanzi.accounts import errors, throttle
 from quanzi.accounts.enums import Gender, IncomeBand, NotificationKind, PersonaField
+from quanzi.accounts.errors import ErrorCode
 from quanzi.accounts.models import ApiToken, ConsentRecord, Follow, Notification, Persona, User
 from quanzi.core.errors import InvalidInput
 from quanzi.core.events import track
-from quanzi.core.images import validate_image
+from quanzi.core.images import AVATAR_SIDE, clean_image
 
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 
@@ -29,7 +33,7 @@ def _clean_login(phone: str | None, email: str | None) -> tuple[str | None, str 
     phone = (phone or "").strip() or None
     email = (email or "").strip().lower() or None
     if not phone and not email:
-        raise InvalidInput("login_needed", _("请填写手机号或邮箱"))
+        raise InvalidInput(ErrorCode.LOGIN_NEEDED, _("请填写手机号或邮箱"))
     if phone and not PHONE_RE.match(phone):
         raise errors.invalid_phone()
     if email:
@@ -40,17 +44,26 @@ def _clean_login(phone: str | None, email: str | None) -> tuple[str | None, str 
     return phone, email
 
 
-@transaction.atomic
-def user_signup(*, password: str, nickname: str, phone: str | None = None, email: str | None = None) -> User:
-    phone, email = _clean_login(phone, email)
-    nickname = (nickname or "").strip()
-    if not 1 <= len(nickname) <= 40:
-        raise InvalidInput("invalid_nickname", _("昵称需 1–40 个字符"))
-    user = User(phone=phone, email=email, nickname=nickname)
+def _require_strong_password(password: str, user: User) -> None:
+    """Django's validators (settings.AUTH_PASSWORD_VALIDATORS: length, common passwords, similarity to the phone,
+    email and nickname, all digits, too few distinct characters), as one 400 `weak_password` with every reason."""
     try:
         validate_password(password, user)
     except ValidationError as exc:
-        raise InvalidInput("weak_password", " ".join(exc.messages)) from exc
+        raise InvalidInput(ErrorCode.WEAK_PASSWORD, " ".join(exc.messages)) from exc
+
+
+@transaction.atomic
+def user_signup(*, password: str, nickname: str, phone: str | None = None, email: str | None = None,
+                ip: str | None = None) -> User:
+    """Create a member. `ip` (the client address, from the API or the page) is rate limited per hour."""
+    throttle.signup_attempt(ip=ip)
+    phone, email = _clean_login(phone, email)
+    nickname = (nickname or "").strip()
+    if not 1 <= len(nickname) <= 40:
+        raise InvalidInput(ErrorCode.INVALID_NICKNAME, _("昵称需 1–40 个字符"))
+    user = User(phone=phone, email=email, nickname=nickname)
+    _require_strong_password(password, user)
     if (phone and User.objects.filter(phone=phone).exists()) or (
         email and User.objects.filter(email__iexact=email).exists()
     ):
@@ -65,29 +78,122 @@ def user_signup(*, password: str, nickname: str, phone: str | None = None, email
     return user
 
 
-def user_authenticate(*, login: str, password: str) -> User:
+def user_authenticate(*, login: str, password: str, ip: str | None = None) -> User:
+    """Check a login and password, under the per-account lockout and the per-IP limit (accounts/throttle.py).
+
+    A locked account is refused (429 `login_locked`) before any password hash is computed. An unknown login costs
+    the same hash as a known one (the backend hashes a dummy) and counts towards a lockout the same way."""
+    attempt = throttle.login_start(login=login, ip=ip)
     user = authenticate(None, username=login, password=password)
     if user is None:
+        throttle.login_failed(attempt)  # the failure that reaches the limit locks: 429
         raise errors.bad_credentials()
     assert isinstance(user, User)
+    throttle.login_succeeded(attempt)
     track("user.login", user=user, obj=user)
     return user
 
 
 @transaction.atomic
+def password_change(*, user: User, old_password: str, new_password: str) -> User:
+    """Change a password: the old one must be right (wrong guesses lock like logins do), the new one must pass
+    the validators. Every API token of the user is revoked, and every session ends because the session auth hash
+    follows the password (a page keeps its own session with update_session_auth_hash)."""
+    attempt = throttle.attempt_start(throttle.password_subject(user.pk), locked=errors.password_locked)
+    if not user.check_password(old_password):
+        throttle.attempt_failed(attempt, locked=errors.password_locked)
+        raise errors.wrong_password()
+    throttle.attempt_succeeded(attempt)
+    _require_strong_password(new_password, user)
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    ApiToken.objects.filter(user=user).delete()
+    track("user.password_change", user=user, obj=user)
+    return user
+
+
+@transaction.atomic
+def logout_all(*, user: User) -> int:
+    """Log out everywhere: delete every API token and end every session of the user. Returns the tokens revoked.
+
+    Sessions: bumping `auth_epoch` changes the user's session auth hash (User._get_session_auth_hash), so
+    Django's auth middleware rejects every existing session on its next request, including the caller's.
+    Deleting session rows instead would mean decoding every row of the session table to find the user's."""
+    revoked, _rows = ApiToken.objects.filter(user=user).delete()
+    User.objects.filter(pk=user.pk).update(auth_epoch=F("auth_epoch") + 1)
+    user.refresh_from_db(fields=["auth_epoch"])
+    track("user.logout_all", user=user, obj=user, tokens=revoked)
+    return revoked
+
+
+# --- API tokens ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    key: str  # shown to the client once; only its hash is stored
+    expires_at: dt.datetime
+
+
+def _token_ttl() -> dt.timedelta:
+    return dt.timedelta(hours=throttle.conf("TOKEN_TTL_HOURS"))
+
+
+def _token_max_age() -> dt.timedelta:
+    return dt.timedelta(days=throttle.conf("TOKEN_MAX_AGE_DAYS"))
+
+
+@transaction.atomic
+def token_issue(*, user: User, name: str = "api", session_started_at: dt.datetime | None = None) -> IssuedToken:
+    """Mint an API token. It expires after the token lifetime, and never later than the session start (the
+    login; a refresh carries it over) plus the maximum age."""
+    now = timezone.now()
+    started = session_started_at or now
+    expires_at = min(now + _token_ttl(), started + _token_max_age())
+    key = secrets.token_urlsafe(32)
+    ApiToken.objects.create(user=user, key_hash=ApiToken.hash_key(key), name=name[:60], expires_at=expires_at,
+                            session_started_at=started, user_stamp=user.token_stamp())
+    return IssuedToken(key=key, expires_at=expires_at)
+
+
 def token_create(*, user: User, name: str = "api") -> str:
     """Mint an API token and return its key (only its hash is stored)."""
-    key = secrets.token_urlsafe(32)
-    ApiToken.objects.create(user=user, key_hash=ApiToken.hash_key(key), name=name[:60])
-    return key
+    return token_issue(user=user, name=name).key
+
+
+def _token_valid(key: str) -> ApiToken | None:
+    token = (ApiToken.objects.select_related("user")
+             .filter(key_hash=ApiToken.hash_key(key), expires_at__gt=timezone.now()).first())
+    if token is None or not token.user.is_active:
+        return None
+    if not constant_time_compare(token.user_stamp, token.user.token_stamp()):
+        return None  # the password changed, or "log out everywhere", since this token was minted
+    return token
 
 
 def token_user(key: str) -> User | None:
-    token = ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash_key(key)).first()
-    if token is None or not token.user.is_active:
+    token = _token_valid(key)
+    if token is None:
         return None
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
     return token.user
+
+
+@transaction.atomic
+def token_refresh(*, key: str) -> tuple[IssuedToken, User]:
+    """Swap a valid token for a new one with a fresh expiry; the old one is revoked. The new expiry never passes
+    the first login + the maximum age, after which the client logs in again (401)."""
+    token = _token_valid(key)
+    if token is None:
+        raise errors.token_invalid()
+    deleted, _rows = ApiToken.objects.filter(pk=token.pk).delete()
+    if not deleted:  # a concurrent refresh of the same token won
+        raise errors.token_invalid()
+    if timezone.now() >= token.session_started_at + _token_max_age():
+        raise errors.token_invalid()
+    issued = token_issue(user=token.user, name=token.name, session_started_at=token.session_started_at)
+    track("user.token_refresh", user=token.user, obj=token.user)
+    return issued, token.user
 
 
 @transaction.atomic
@@ -101,15 +207,14 @@ def profile_update(*, user: User, nickname: str | None = None, bio: str | None =
     if nickname is not None:
         nickname = nickname.strip()
         if not 1 <= len(nickname) <= 40:
-            raise InvalidInput("invalid_nickname", _("昵称需 1–40 个字符"))
+            raise InvalidInput(ErrorCode.INVALID_NICKNAME, _("昵称需 1–40 个字符"))
         user.nickname = nickname
     if bio is not None:
         if len(bio) > 280:
-            raise InvalidInput("bio_too_long", _("简介最多 280 个字符"))
+            raise InvalidInput(ErrorCode.BIO_TOO_LONG, _("简介最多 280 个字符"))
         user.bio = bio
     if avatar is not None:
-        validate_image(avatar)
-        user.avatar = avatar
+        user.avatar = clean_image(avatar, max_side=AVATAR_SIDE)  # re-encoded under a random name
     # Only the profile fields: the follower counters on this (possibly stale) object move by F() elsewhere.
     user.save(update_fields=["nickname", "bio", "avatar"])
     track("user.profile_update", user=user, obj=user)
@@ -119,20 +224,20 @@ def profile_update(*, user: User, nickname: str | None = None, bio: str | None =
 def _validate_persona_value(field: str, value: Any) -> Any:
     if field == PersonaField.GENDER:
         if value not in Gender.values:
-            raise InvalidInput("invalid_gender", _("性别取值无效"))
+            raise InvalidInput(ErrorCode.INVALID_GENDER, _("性别取值无效"))
     elif field == PersonaField.BIRTH_YEAR:
         year = timezone.now().year
         if not isinstance(value, int) or not (year - 110 <= value <= year - 10):
-            raise InvalidInput("invalid_birth_year", _("出生年份无效"))
+            raise InvalidInput(ErrorCode.INVALID_BIRTH_YEAR, _("出生年份无效"))
     elif field == PersonaField.REGION:
         if not isinstance(value, str) or not 1 <= len(value.strip()) <= 40:
-            raise InvalidInput("invalid_region", _("地区需 1–40 个字符"))
+            raise InvalidInput(ErrorCode.INVALID_REGION, _("地区需 1–40 个字符"))
         value = value.strip()
     elif field == PersonaField.INCOME_BAND:
         if value not in IncomeBand.values:
-            raise InvalidInput("invalid_income_band", _("收入区间取值无效"))
+            raise InvalidInput(ErrorCode.INVALID_INCOME_BAND, _("收入区间取值无效"))
     else:
-        raise InvalidInput("unknown_persona_field", _("未知的画像字段"))
+        raise InvalidInput(ErrorCode.UNKNOWN_PERSONA_FIELD, _("未知的画像字段"))
     return value
 
 
@@ -140,7 +245,7 @@ def _validate_persona_value(field: str, value: Any) -> Any:
 def persona_set(*, user: User, field: str, value: Any, consent: bool) -> Persona:
     """Store one persona field. Without an explicit consent, nothing is stored."""
     if not consent:
-        raise InvalidInput("consent_required", _("保存画像信息需要您明确同意"))
+        raise InvalidInput(ErrorCode.CONSENT_REQUIRED, _("保存画像信息需要您明确同意"))
     value = _validate_persona_value(field, value)
     persona, _created = Persona.objects.get_or_create(user=user)
     ConsentRecord.objects.create(user=user, field=field, granted=True)
@@ -154,7 +259,7 @@ def persona_set(*, user: User, field: str, value: Any, consent: bool) -> Persona
 def consent_withdraw(*, user: User, field: str) -> Persona:
     """Withdrawing consent erases the field at once and records the withdrawal."""
     if field not in PersonaField.values:
-        raise InvalidInput("unknown_persona_field", _("未知的画像字段"))
+        raise InvalidInput(ErrorCode.UNKNOWN_PERSONA_FIELD, _("未知的画像字段"))
     persona, _created = Persona.objects.get_or_create(user=user)
     ConsentRecord.objects.create(user=user, field=field, granted=False)
     blank: Any = None if field == PersonaField.BIRTH_YEAR else ""
@@ -167,7 +272,7 @@ def consent_withdraw(*, user: User, field: str) -> Persona:
 @transaction.atomic
 def follow(*, follower: User, followee_id: int) -> Follow:
     if follower.pk == followee_id:
-        raise InvalidInput("cannot_follow_self", _("不能关注自己"))
+        raise InvalidInput(ErrorCode.CANNOT_FOLLOW_SELF, _("不能关注自己"))
     followee = User.objects.filter(pk=followee_id, is_active=True).first()
     if followee is None:
         raise errors.user_not_found()
@@ -207,3 +312,9 @@ def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
     if ids is not None:
         qs = qs.filter(pk__in=ids)
     return qs.update(read_at=timezone.now())
+
+
+def operator_grant(*, user_id: int) -> None:
+    """Make a user a platform operator (staff and superuser of the back office). No page or API offers this: the
+    command line does (the demo's operator; `createsuperuser` for a new account)."""
+    User.objects.filter(pk=user_id).update(is_staff=True, is_superuser=True)

@@ -4,7 +4,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from ninja import Field, Schema
+from ninja import Field
+
+from quanzi.core.schema import Schema
 
 
 class LineIn(Schema):

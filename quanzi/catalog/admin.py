@@ -18,6 +18,7 @@ from quanzi.catalog.models import (
     StockMovement,
 )
 from quanzi.core.errors import DomainError
+from quanzi.core.images import CLEAN_IMAGE_FORMFIELDS
 
 
 @admin.register(Merchant)
@@ -65,6 +66,7 @@ class SkuInline(admin.TabularInline):
 class ImageInline(admin.TabularInline):
     model = ProductImage
     extra = 0
+    formfield_overrides = CLEAN_IMAGE_FORMFIELDS  # re-encoded like any upload
 
 
 @admin.register(Product)

@@ -3,7 +3,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from ninja import Field, Schema
+from ninja import Field
+
+from quanzi.core.schema import Schema
 
 
 class MerchantApplyIn(Schema):

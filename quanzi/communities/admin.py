@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from quanzi.communities.models import Community, Invitation, Membership, ModerationAction, Report
+from quanzi.core.images import CLEAN_IMAGE_FORMFIELDS
 
 
 @admin.register(Community)
@@ -19,6 +20,7 @@ class CommunityAdmin(admin.ModelAdmin):
     readonly_fields = ("member_count", "post_count", "created_at")
     raw_id_fields = ("owner",)
     ordering = ("-member_count",)
+    formfield_overrides = CLEAN_IMAGE_FORMFIELDS  # a cover set here is re-encoded like any upload
 
 
 @admin.register(Membership)

@@ -3,11 +3,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from ninja import Field, Schema
+from ninja import Field
 
 from quanzi.accounts.schemas import UserOut
 from quanzi.communities.enums import ModerationKind, Vertical
 from quanzi.communities.selectors import invitation_is_usable
+from quanzi.core.schema import Schema
 
 
 class CommunityIn(Schema):

@@ -25,6 +25,7 @@ from quanzi.content.models import (
     Share,
 )
 from quanzi.core.errors import DomainError
+from quanzi.core.images import CLEAN_IMAGE_FORMFIELDS
 
 
 class ReasonActionForm(ActionForm):
@@ -49,6 +50,7 @@ def _run(modeladmin: admin.ModelAdmin, request: HttpRequest, rows: QuerySet[Any]
 class PostImageInline(admin.TabularInline):
     model = PostImage
     extra = 0
+    formfield_overrides = CLEAN_IMAGE_FORMFIELDS  # re-encoded like any upload
 
 
 @admin.register(Post)

@@ -3,9 +3,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ninja import Field, Schema
+from ninja import Field
 
 from quanzi.content.enums import PostKind
+from quanzi.core.schema import Schema
 
 
 class AuthorOut(Schema):

@@ -2,9 +2,37 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
+
+
+class ErrorCode(StrEnum):
+    """The codes any endpoint may answer: the defaults of the classes below, image uploads (core.images), and
+    what the API layer itself answers (quanzi/api.py, web.middleware). Each app lists its own in its
+    `errors.ErrorCode`; the API description shows them all (quanzi/api_errors.py)."""
+
+    BAD_REQUEST = "bad_request"
+    CONFLICT = "conflict"
+    HTTP_ERROR = "http_error"
+    IMAGE_EMPTY = "image_empty"
+    IMAGE_INVALID = "image_invalid"
+    IMAGE_TOO_LARGE = "image_too_large"
+    IMAGE_TYPE = "image_type"
+    IMAGE_TYPE_MISMATCH = "image_type_mismatch"
+    INVALID_CHARACTERS = "invalid_characters"
+    INVALID_INPUT = "invalid_input"
+    INVALID_JSON = "invalid_json"
+    INVALID_MULTIPART = "invalid_multipart"
+    METHOD_NOT_ALLOWED = "method_not_allowed"
+    NOT_AUTHENTICATED = "not_authenticated"
+    NOT_FOUND = "not_found"
+    NUMBER_OUT_OF_RANGE = "number_out_of_range"
+    PERMISSION_DENIED = "permission_denied"
+    SERVER_ERROR = "server_error"
+    TOO_MANY_REQUESTS = "too_many_requests"
 
 
 class DomainError(Exception):
@@ -13,11 +41,12 @@ class DomainError(Exception):
 
     def __init__(self, code: str | None = None, message: str | Promise = "", *, status: int | None = None,
                  **details: Any) -> None:
-        self.code = code or self.code
+        self.code = str(code) if code else self.code  # an app's ErrorCode member reads (and serialises) as its text
         self.message = message
         if status is not None:
             self.status = status
         self.details = details
+        self.headers: dict[str, str] = {}  # extra HTTP response headers (Retry-After), set by subclasses
         super().__init__(f"{self.code}: {message}")
 
 
@@ -44,3 +73,17 @@ class NotFound(DomainError):
 class Conflict(DomainError):
     status = 409
     code = "conflict"
+
+
+class TooManyRequests(DomainError):
+    """429: a rate limit or a temporary lockout. `retry_after` (seconds) is sent as the Retry-After header."""
+
+    status = 429
+    code = "too_many_requests"
+
+    def __init__(self, code: str | None = None, message: str | Promise = "", *, retry_after: int | None = None,
+                 **details: Any) -> None:
+        super().__init__(code, message or gettext_lazy("请求过于频繁，请稍后再试"), **details)
+        self.retry_after = max(1, int(retry_after)) if retry_after is not None else None
+        if self.retry_after is not None:
+            self.headers["Retry-After"] = str(self.retry_after)

@@ -4,8 +4,9 @@ from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
-from ninja import Field, Schema
+from ninja import Field
 
+from quanzi.core.schema import Schema
 from quanzi.orders import rules
 
 
@@ -60,12 +61,43 @@ class MerchantQuoteOut(Schema):
     lines: list[LineWaterfallOut]
 
 
+class QuoteAdjustmentOut(Schema):
+    """One discount the quote applied, by source (a coupon, a campaign, points, free shipping …)."""
+
+    stage: str = Field(..., description="member | campaign | coupon | points | shipping")
+    source: str = Field(..., description="来源，如 coupon:12、groupbuy:7")
+    label: str
+    amount_fen: int
+    per_line: dict[int, int] = Field(..., description="每个 SKU 分摊的金额（sku_id → 分）；运费优惠按商家（per_merchant）")
+    per_merchant: dict[int, int]
+
+
 class QuoteOut(Schema):
     goods_fen: int
     discount_fen: int
     shipping_fen: int
     total_fen: int
     merchants: list[MerchantQuoteOut]
+    adjustments: list[QuoteAdjustmentOut]
+
+    @staticmethod
+    def resolve_adjustments(obj: Any) -> list[Any]:
+        return [a for a in obj.adjustments if a.amount_fen > 0]
+
+
+class OrderOptionsIn(Schema):
+    """What the buyer chose for the plug-ins of the price waterfall (coupons, points, a campaign or group)."""
+
+    coupon_ids: list[int] = Field(default_factory=list, description="要使用的优惠券 ID")
+    points: int = Field(0, ge=0, description="要抵扣的积分")
+    campaign_id: int | None = Field(None, description="活动 ID（秒杀、限时购）")
+    group_id: int | None = Field(None, description="要加入的拼团 ID（不传且带 campaign_id 则开团）")
+
+    extra: dict[str, Any] = Field(default_factory=dict, description="其他插件的选项，原样交给插件")
+
+    def as_options(self) -> dict[str, Any]:
+        known = {k: v for k, v in self.model_dump(exclude={"extra"}).items() if v not in (None, [], 0)}
+        return {**self.extra, **known}
 
 
 class CartLineOut(Schema):
@@ -102,6 +134,7 @@ class CartOut(Schema):
 
 class QuoteIn(Schema):
     items: list[CartItemIn] | None = Field(None, description="不传则按购物车计算")
+    options: OrderOptionsIn | None = Field(None, description="优惠券、积分、活动等选项")
 
 
 class CheckoutIn(Schema):
@@ -110,6 +143,7 @@ class CheckoutIn(Schema):
     idempotency_key: str = Field(..., description="客户端生成的唯一键（8–64 字符），重放返回第一次的结果")
     expected_total_fen: int | None = Field(None, description="客户端看到的应付合计；与当前价格不符时返回 price_changed")
     note: str = ""
+    options: OrderOptionsIn | None = Field(None, description="优惠券、积分、活动等选项（与报价时相同）")
 
 
 class OrderLineOut(Schema):
@@ -190,6 +224,12 @@ class OrderOut(Schema):
         return str(obj.merchant.business_name)
 
 
+class HoldOut(Schema):
+    source: str
+    reason: str
+    created_at: datetime
+
+
 class OrderDetailOut(OrderOut):
     ship_name: str
     ship_phone: str
@@ -198,10 +238,16 @@ class OrderDetailOut(OrderOut):
     lines: list[OrderLineOut]
     shipment: ShipmentOut | None
     history: list[StatusChangeOut]
+    holds: list[HoldOut] = Field(..., description="暂缓发货（如拼团未成团），解除后才能发货")
 
     @staticmethod
     def resolve_lines(obj: Any) -> list[Any]:
         return list(obj.lines.all())
+
+    @staticmethod
+    def resolve_holds(obj: Any) -> list[Any]:
+        held = getattr(obj, "active_holds", None)
+        return list(held) if held is not None else list(obj.holds.filter(released_at__isnull=True))
 
     @staticmethod
     def resolve_shipment(obj: Any) -> Any:

@@ -9,11 +9,12 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 
 from quanzi.core.money import format_yuan
+from quanzi.core.pages import call_service
 from quanzi.payments import errors as errors_
 from quanzi.payments import selectors, services
 from quanzi.payments.enums import GatewayName
+from quanzi.payments.gateways import available_gateways
 from quanzi.payments.models import Payment
-from quanzi.web.util import call_service
 
 
 def _order_url(payment: Payment) -> str:
@@ -35,6 +36,8 @@ def sandbox_pay(request: HttpRequest, payment_no: str) -> HttpResponse:
     payment = selectors.payment_get_for_payer(user=request.user, payment_no=payment_no)
     if payment.gateway != GatewayName.SANDBOX:
         raise errors_.payment_not_found()
+    if GatewayName.SANDBOX not in available_gateways():  # switched off: no cashier that pays for free
+        raise errors_.gateway_unavailable(GatewayName.SANDBOX)
     errors: list[str] = []
     if request.method == "POST":
         if call_service(errors, services.sandbox_confirm, user=request.user, payment_no=payment_no) is not None:

@@ -1,5 +1,6 @@
 """Excel export of a statement (openpyxl): a summary sheet and a detail sheet. Amounts are written as integer fen
-(exact) and as yuan (Decimal, two places) for reading; no float touches money."""
+(exact) and as yuan (Decimal, two places) for reading; no float touches money. Every row goes through
+`quanzi.core.exports.safe_row`: a product title or shop name such as `=HYPERLINK(...)` stays text, never a formula."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from quanzi.core.exports import safe_row
 from quanzi.settlements.models import SettlementStatement
 from quanzi.settlements.selectors import statement_lines, statement_period
 
@@ -45,9 +47,9 @@ def statement_xlsx(statement: SettlementStatement) -> bytes:
         (_("退款笔数"), statement.refund_count),
     ]
     for label, value in rows:
-        summary.append([label, value])
+        summary.append(safe_row([label, value]))
     summary.append([])
-    summary.append([_("项目"), _("金额（分）"), _("金额（元）")])
+    summary.append(safe_row([_("项目"), _("金额（分）"), _("金额（元）")]))
     for cell in summary[summary.max_row]:
         cell.font = bold
     money = [
@@ -59,24 +61,25 @@ def statement_xlsx(statement: SettlementStatement) -> bytes:
         (_("应结算"), statement.net_fen),
     ]
     for label, fen in money:
-        summary.append([label, fen, _yuan(fen)])
+        summary.append(safe_row([label, fen, _yuan(fen)]))
         summary.cell(row=summary.max_row, column=3).number_format = YUAN_FORMAT
     summary.append([])
-    summary.append([_("生成时间"), timezone.localtime(statement.generated_at).strftime("%Y-%m-%d %H:%M:%S")])
+    summary.append(safe_row([_("生成时间"),
+                             timezone.localtime(statement.generated_at).strftime("%Y-%m-%d %H:%M:%S")]))
     summary.column_dimensions["A"].width = 18
     summary.column_dimensions["B"].width = 28
     summary.column_dimensions["C"].width = 16
 
     detail = wb.create_sheet(_("明细"))
-    detail.append([_("时间"), _("类型"), _("订单号"), _("退款单号"), _("摘要"), _("数量"), _("金额（分）"),
-                   _("佣金（分）"), _("结算（分）"), _("金额（元）"), _("佣金（元）"), _("结算（元）")])
+    detail.append(safe_row([_("时间"), _("类型"), _("订单号"), _("退款单号"), _("摘要"), _("数量"), _("金额（分）"),
+                            _("佣金（分）"), _("结算（分）"), _("金额（元）"), _("佣金（元）"), _("结算（元）")]))
     for cell in detail[1]:
         cell.font = bold
     for line in statement_lines(statement=statement):
-        detail.append([timezone.localtime(line.happened_at).strftime("%Y-%m-%d %H:%M:%S"),
-                       line.get_kind_display(), line.order_number, line.refund_no, line.title, line.quantity,
-                       line.amount_fen, line.commission_fen, line.net_fen, _yuan(line.amount_fen),
-                       _yuan(line.commission_fen), _yuan(line.net_fen)])
+        detail.append(safe_row([timezone.localtime(line.happened_at).strftime("%Y-%m-%d %H:%M:%S"),
+                                line.get_kind_display(), line.order_number, line.refund_no, line.title,
+                                line.quantity, line.amount_fen, line.commission_fen, line.net_fen,
+                                _yuan(line.amount_fen), _yuan(line.commission_fen), _yuan(line.net_fen)]))
         for col in (10, 11, 12):
             detail.cell(row=detail.max_row, column=col).number_format = YUAN_FORMAT
     for letter, width in zip("ABCDE", (20, 8, 24, 28, 40), strict=True):

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import Field, Schema
+from ninja import Field
+
+from quanzi.core.schema import Schema
 
 
 class StatementOut(Schema):

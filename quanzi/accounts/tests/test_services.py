@@ -27,6 +27,10 @@ def test_signup_by_email_and_login_case_insensitive():
         ({"email": "not-an-email", "password": "good-pass-1", "nickname": "a"}, "invalid_email"),
         ({"password": "good-pass-1", "nickname": "a"}, "login_needed"),
         ({"phone": "13800000002", "password": "short", "nickname": "a"}, "weak_password"),
+        ({"phone": "13800000002", "password": "password", "nickname": "a"}, "weak_password"),
+        ({"phone": "13800000002", "password": "aaaaaaaa", "nickname": "a"}, "weak_password"),
+        ({"phone": "13800000002", "password": "12345678", "nickname": "a"}, "weak_password"),
+        ({"phone": "13800000002", "password": "13800000002", "nickname": "a"}, "weak_password"),
         ({"phone": "13800000002", "password": "good-pass-1", "nickname": ""}, "invalid_nickname"),
     ],
 )

@@ -1,4 +1,4 @@
-"""Photos on after-sales requests and reviews: every upload checked before any is stored."""
+"""Photos on after-sales requests and reviews: every upload checked (and re-encoded) before any is stored."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from quanzi.aftersales import errors, rules
-from quanzi.core.images import validate_image
+from quanzi.core.images import clean_image
 
 
 def save_photos(*, existing: int, photos: list[Any], create: Callable[[Any], object]) -> None:
@@ -14,7 +14,6 @@ def save_photos(*, existing: int, photos: list[Any], create: Callable[[Any], obj
         return
     if existing + len(photos) > rules.MAX_PHOTOS:
         raise errors.too_many_photos(rules.MAX_PHOTOS)
-    for upload in photos:
-        validate_image(upload)
-    for upload in photos:
-        create(upload)
+    cleaned = [clean_image(upload) for upload in photos]
+    for image in cleaned:
+        create(image)

@@ -32,6 +32,7 @@ print(json.dumps(out))
 
 def _probe(env: dict[str, str]) -> dict[str, object]:
     full = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "QUANZI_TESTING")}
+    full["DEBUG"] = "1"  # these probe the database/cache switch; the production start rules are test_deploy.py's
     full.update(env)
     done = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=full, capture_output=True, text=True,
                           timeout=60, check=True)

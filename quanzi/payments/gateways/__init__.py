@@ -1,4 +1,4 @@
-"""Gateway registry: `get_gateway(name)` builds the configured gateway or raises `gateway_unavailable`."""
+"""Gateway registry: `get_gateway(name)` builds an enabled gateway or raises `gateway_unavailable`."""
 
 from __future__ import annotations
 
@@ -15,14 +15,17 @@ def register(name: str, factory: Callable[[], Gateway]) -> None:
     _REGISTRY[name] = factory
 
 
-def _config_block(name: str) -> bool:
-    block = payment_settings().get(name.upper())
-    return bool(block)
+def _enabled(name: str, conf: dict) -> bool:
+    if name == "sandbox":  # on only by configuration, and only with a secret of its own to sign with
+        return bool(conf.get("SANDBOX")) and len(str(conf.get("SANDBOX_SECRET") or "")) >= 32
+    return bool(conf.get(name.upper()))
 
 
 def available_gateways() -> list[str]:
-    """Gateways a buyer may choose now: the sandbox always, WeChat Pay and Alipay when configured."""
-    return [n for n in _REGISTRY if n == "sandbox" or _config_block(n)]
+    """Gateways a buyer may choose now: each only when configured (payments/conf.py). A disabled gateway can
+    neither start a payment, nor have a callback accepted, nor refund."""
+    conf = payment_settings()
+    return [n for n in _REGISTRY if _enabled(n, conf)]
 
 
 def get_gateway(name: str) -> Gateway:

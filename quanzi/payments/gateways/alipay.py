@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from quanzi.core.errors import DomainError
 from quanzi.payments.conf import notify_url, payment_settings
 from quanzi.payments.enums import NotifyStatus, RefundStatus
-from quanzi.payments.errors import rejected
+from quanzi.payments.errors import ErrorCode, rejected
 from quanzi.payments.gateways.base import (
     Ack,
     Gateway,
@@ -49,7 +49,7 @@ class AlipayGateway(Gateway):
                                       alipay_public_key_string=alipay_public_key, sign_type="RSA2",
                                       debug=sandbox_env)
         except (ValueError, IndexError, TypeError) as exc:
-            raise DomainError("gateway_misconfigured", _("支付宝密钥配置无效"), status=500) from exc
+            raise DomainError(ErrorCode.GATEWAY_MISCONFIGURED, _("支付宝密钥配置无效"), status=500) from exc
 
     @classmethod
     def from_settings(cls) -> AlipayGateway:
@@ -70,29 +70,29 @@ class AlipayGateway(Gateway):
         try:
             pairs = parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=True)
         except (UnicodeDecodeError, ValueError) as exc:
-            raise rejected("bad_body", _("通知内容无法解析")) from exc
+            raise rejected(ErrorCode.BAD_BODY, _("通知内容无法解析")) from exc
         params = dict(pairs)
         if len(params) != len(pairs):
-            raise rejected("bad_body", _("通知内容含重复参数"))
+            raise rejected(ErrorCode.BAD_BODY, _("通知内容含重复参数"))
         signature = params.pop("sign", "")
         sign_type = params.pop("sign_type", "RSA2")
         if not signature:
-            raise rejected("missing_signature", _("缺少签名"))
+            raise rejected(ErrorCode.MISSING_SIGNATURE, _("缺少签名"))
         if sign_type != "RSA2":
-            raise rejected("unsupported_signature_type", _("不支持的签名类型"))
+            raise rejected(ErrorCode.UNSUPPORTED_SIGNATURE_TYPE, _("不支持的签名类型"))
         signed = {k: v for k, v in params.items() if v != ""}
         try:
             ok = bool(self.client.verify(dict(signed), signature))
         except (ValueError, TypeError, IndexError, AliPayException):
             ok = False
         if not ok:
-            raise rejected("bad_signature", _("签名校验失败"))
+            raise rejected(ErrorCode.BAD_SIGNATURE, _("签名校验失败"))
         if params.get("app_id") != self.appid or (self.seller_id and params.get("seller_id") != self.seller_id):
-            raise rejected("merchant_mismatch", _("通知不属于本商户"))
+            raise rejected(ErrorCode.MERCHANT_MISMATCH, _("通知不属于本商户"))
         missing = [k for k in ("notify_id", "out_trade_no", "trade_no", "trade_status", "total_amount")
                    if not params.get(k)]
         if missing:
-            raise rejected("bad_body", _("通知内容缺少必要字段"))
+            raise rejected(ErrorCode.BAD_BODY, _("通知内容缺少必要字段"))
         return VerifiedNotification(
             notify_id=params["notify_id"], out_trade_no=params["out_trade_no"],
             amount_fen=yuan_to_fen(params["total_amount"]), gateway_txn_id=params["trade_no"],

@@ -6,7 +6,6 @@ to verify a notification (signature first, then the fields), and to refund.
 
 from __future__ import annotations
 
-import re
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -14,8 +13,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.utils.translation import gettext as _
 
+from quanzi.core.money import parse_yuan
 from quanzi.payments.enums import NotifyStatus, RefundStatus
-from quanzi.payments.errors import rejected
+from quanzi.payments.errors import ErrorCode, rejected
 
 if TYPE_CHECKING:
     from quanzi.payments.models import Payment, Refund
@@ -90,16 +90,12 @@ def header(headers: Mapping[str, str], name: str) -> str:
     return ""
 
 
-_YUAN_RE = re.compile(r"^(0|[1-9]\d{0,11})(?:\.(\d{1,2}))?$")
-
-
 def yuan_to_fen(text: str) -> int:
-    """'12.3' -> 1230, exactly (no float). Refuses anything that is not a plain non-negative yuan amount."""
-    match = _YUAN_RE.match(str(text).strip())
-    if match is None:
-        raise rejected("bad_amount", _("通知中的金额格式无效"))
-    whole, frac = match.group(1), (match.group(2) or "").ljust(2, "0")
-    return int(whole) * 100 + int(frac)
+    """'12.3' -> 1230, exactly (`core.money.parse_yuan`); a gateway's malformed amount rejects the notification."""
+    try:
+        return parse_yuan(text)
+    except ValueError as exc:
+        raise rejected(ErrorCode.BAD_AMOUNT, _("通知中的金额格式无效")) from exc
 
 
 def fen_to_yuan(amount_fen: int) -> str:

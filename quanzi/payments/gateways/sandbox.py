@@ -1,4 +1,5 @@
-"""The sandbox gateway: always on, used by the demo and the tests.
+"""The sandbox gateway, for the demo and the tests: on only when configured (settings.QUANZI_SANDBOX_PAYMENTS),
+never in production unless someone set QUANZI_ALLOW_SANDBOX_PAYMENTS_IN_PRODUCTION=1.
 
 Its cashier is our own page (/pay/sandbox/<payment_no>/). Confirming there makes the sandbox "bank" send a
 notification signed with HMAC-SHA256 (secret: QUANZI_PAYMENTS["SANDBOX_SECRET"]) to the same callback endpoint
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from quanzi.payments.conf import payment_settings
 from quanzi.payments.enums import NotifyStatus, RefundStatus
-from quanzi.payments.errors import rejected
+from quanzi.payments.errors import ErrorCode, rejected
 from quanzi.payments.gateways.base import (
     Ack,
     Gateway,
@@ -35,7 +36,10 @@ SIGNATURE_HEADER = "X-Sandbox-Signature"
 
 
 def _secret() -> bytes:
-    return str(payment_settings()["SANDBOX_SECRET"]).encode()
+    secret = str(payment_settings()["SANDBOX_SECRET"] or "")
+    if len(secret) < 32:  # never sign or verify with an empty or guessable key
+        raise rejected(ErrorCode.SANDBOX_NOT_CONFIGURED, _("沙箱支付未配置密钥"))
+    return secret.encode()
 
 
 def sign(body: bytes, secret: bytes | None = None) -> str:
@@ -70,24 +74,24 @@ class SandboxGateway(Gateway):
     def verify_callback(self, headers: Mapping[str, str], body: bytes) -> VerifiedNotification:
         signature = header(headers, SIGNATURE_HEADER)
         if not signature:
-            raise rejected("missing_signature", _("缺少签名"))
+            raise rejected(ErrorCode.MISSING_SIGNATURE, _("缺少签名"))
         if not hmac.compare_digest(signature, sign(body)):
-            raise rejected("bad_signature", _("签名校验失败"))
+            raise rejected(ErrorCode.BAD_SIGNATURE, _("签名校验失败"))
         try:
             data: Any = json.loads(body)
         except ValueError as exc:
-            raise rejected("bad_body", _("通知内容无法解析")) from exc
+            raise rejected(ErrorCode.BAD_BODY, _("通知内容无法解析")) from exc
         if not isinstance(data, dict):
-            raise rejected("bad_body", _("通知内容无法解析"))
+            raise rejected(ErrorCode.BAD_BODY, _("通知内容无法解析"))
         amount = data.get("amount_fen")
         if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0:
-            raise rejected("bad_amount", _("通知中的金额格式无效"))
+            raise rejected(ErrorCode.BAD_AMOUNT, _("通知中的金额格式无效"))
         timestamp = data.get("timestamp")
         if not isinstance(timestamp, int) or abs(time.time() - timestamp) > int(payment_settings()["CALLBACK_MAX_AGE"]):
-            raise rejected("stale_notification", _("通知已过期"))
+            raise rejected(ErrorCode.STALE_NOTIFICATION, _("通知已过期"))
         fields = [data.get(k) for k in ("notify_id", "payment_no", "txn_id", "status")]
         if not all(isinstance(v, str) and v for v in fields):
-            raise rejected("bad_body", _("通知内容缺少必要字段"))
+            raise rejected(ErrorCode.BAD_BODY, _("通知内容缺少必要字段"))
         state = {"SUCCESS": NotifyStatus.SUCCESS, "CLOSED": NotifyStatus.CLOSED}.get(data["status"], NotifyStatus.OTHER)
         return VerifiedNotification(notify_id=data["notify_id"], out_trade_no=data["payment_no"], amount_fen=amount,
                                     gateway_txn_id=data["txn_id"], status=state, raw=data)

@@ -19,7 +19,7 @@ from wechatpayv3.utils import aes_decrypt, load_public_key, rsa_verify
 from quanzi.core.errors import DomainError
 from quanzi.payments.conf import notify_url, payment_settings
 from quanzi.payments.enums import NotifyStatus, RefundStatus
-from quanzi.payments.errors import rejected
+from quanzi.payments.errors import ErrorCode, rejected
 from quanzi.payments.gateways.base import (
     Ack,
     Gateway,
@@ -53,7 +53,7 @@ class WechatPayGateway(Gateway):
         except Exception:  # noqa: BLE001 - the SDK raises a bare Exception for an unreadable key
             self.public_key = None
         if self.public_key is None or len(apiv3_key.encode()) != 32:
-            raise DomainError("gateway_misconfigured", _("微信支付平台公钥或 APIv3 密钥配置无效"), status=500)
+            raise DomainError(ErrorCode.GATEWAY_MISCONFIGURED, _("微信支付平台公钥或 APIv3 密钥配置无效"), status=500)
         self.max_age = max_age
         self._private_key = private_key
         self._cert_serial_no = cert_serial_no
@@ -89,9 +89,9 @@ class WechatPayGateway(Gateway):
             )
             data = json.loads(message) if code in (200, 201) else {}
         except Exception as exc:  # noqa: BLE001 - network / SDK failure: nothing was charged
-            raise DomainError("gateway_error", _("微信支付下单失败，请稍后重试"), status=502) from exc
+            raise DomainError(ErrorCode.GATEWAY_ERROR, _("微信支付下单失败，请稍后重试"), status=502) from exc
         if not data.get("code_url"):
-            raise DomainError("gateway_error", _("微信支付下单失败，请稍后重试"), status=502)
+            raise DomainError(ErrorCode.GATEWAY_ERROR, _("微信支付下单失败，请稍后重试"), status=502)
         return PaymentIntent(pay_url=data["code_url"], params={"code_url": data["code_url"]})
 
     # -- callbacks ----------------------------------------------------------------------------------------------
@@ -102,45 +102,45 @@ class WechatPayGateway(Gateway):
         serial = header(headers, "Wechatpay-Serial")
         sig_type = header(headers, "Wechatpay-Signature-Type") or SIGNATURE_TYPE
         if not (signature and timestamp and nonce and serial):
-            raise rejected("missing_signature", _("缺少微信支付签名头"))
+            raise rejected(ErrorCode.MISSING_SIGNATURE, _("缺少微信支付签名头"))
         if sig_type != SIGNATURE_TYPE:
-            raise rejected("unsupported_signature_type", _("不支持的签名类型"))
+            raise rejected(ErrorCode.UNSUPPORTED_SIGNATURE_TYPE, _("不支持的签名类型"))
         if serial != self.public_key_id:
-            raise rejected("unknown_platform_key", _("未知的微信支付平台公钥"))
+            raise rejected(ErrorCode.UNKNOWN_PLATFORM_KEY, _("未知的微信支付平台公钥"))
         if not timestamp.isdigit() or abs(time.time() - int(timestamp)) > self.max_age:
-            raise rejected("stale_notification", _("通知已过期"))
+            raise rejected(ErrorCode.STALE_NOTIFICATION, _("通知已过期"))
         try:
             text = body.decode("utf-8")
             ok = rsa_verify(timestamp, nonce, text, signature, self.public_key)
         except (UnicodeDecodeError, ValueError, TypeError):
             ok = False
         if not ok:
-            raise rejected("bad_signature", _("签名校验失败"))
+            raise rejected(ErrorCode.BAD_SIGNATURE, _("签名校验失败"))
         try:
             envelope: Any = json.loads(text)
             resource = envelope["resource"]
             notify_id = str(envelope["id"])
         except (ValueError, KeyError, TypeError) as exc:
-            raise rejected("bad_body", _("通知内容无法解析")) from exc
+            raise rejected(ErrorCode.BAD_BODY, _("通知内容无法解析")) from exc
         if resource.get("algorithm") != "AEAD_AES_256_GCM":
-            raise rejected("unsupported_algorithm", _("不支持的加密算法"))
+            raise rejected(ErrorCode.UNSUPPORTED_ALGORITHM, _("不支持的加密算法"))
         try:
             plain = aes_decrypt(nonce=resource["nonce"], ciphertext=resource["ciphertext"],
                                 associated_data=resource.get("associated_data") or "", apiv3_key=self.apiv3_key)
         except (KeyError, ValueError, TypeError):
             plain = None
         if plain is None:
-            raise rejected("decrypt_failed", _("通知内容解密失败"))
+            raise rejected(ErrorCode.DECRYPT_FAILED, _("通知内容解密失败"))
         try:
             trade: Any = json.loads(plain)
             total = trade["amount"]["total"]
             out_trade_no, txn_id, state = trade["out_trade_no"], trade["transaction_id"], trade["trade_state"]
         except (ValueError, KeyError, TypeError) as exc:
-            raise rejected("bad_body", _("通知内容缺少必要字段")) from exc
+            raise rejected(ErrorCode.BAD_BODY, _("通知内容缺少必要字段")) from exc
         if trade.get("mchid") != self.mchid or trade.get("appid") != self.appid:
-            raise rejected("merchant_mismatch", _("通知不属于本商户"))
+            raise rejected(ErrorCode.MERCHANT_MISMATCH, _("通知不属于本商户"))
         if not isinstance(total, int) or isinstance(total, bool) or total < 0:
-            raise rejected("bad_amount", _("通知中的金额格式无效"))
+            raise rejected(ErrorCode.BAD_AMOUNT, _("通知中的金额格式无效"))
         return VerifiedNotification(notify_id=notify_id, out_trade_no=str(out_trade_no), amount_fen=total,
                                     gateway_txn_id=str(txn_id), status=_TRADE_STATE.get(state, NotifyStatus.OTHER),
                                     raw=trade)

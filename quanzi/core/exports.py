@@ -1,0 +1,39 @@
+"""Cells of spreadsheet exports (Excel through openpyxl, CSV): formula injection closed in one place.
+
+A text cell that starts with `=`, `+`, `-` or `@` (or a tab or carriage return before one) is read as a formula
+by Excel, WPS and LibreOffice: a product titled `=HYPERLINK("http://evil","点此对账")` would become a live link
+in the operator's sheet, and worse payloads run DDE commands. Every export writes its rows through `safe_cell`
+/ `safe_row`, which follow OWASP's advice ("CSV Injection"): such a text is prefixed with a single quote `'`,
+so the spreadsheet shows it as text. openpyxl turns any str starting with `=` into a formula cell; after the
+prefix the cell is an ordinary string cell (data_type "s").
+
+Numbers stay numbers: an int, Decimal or float (a negative amount included) is written as it is, so sums and
+number formats keep working. Only text is touched. Control characters that the xlsx format cannot hold (and
+that openpyxl refuses with IllegalCharacterError, failing the whole export) are removed from text first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# The C0 control characters other than tab, line feed and carriage return: not allowed in XML 1.0 (so not in
+# xlsx), and never meaningful in a CSV cell. Same set as openpyxl's ILLEGAL_CHARACTERS_RE.
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def safe_cell(value: object) -> object:
+    """The value to write into an exported cell: text that a spreadsheet would run as a formula gets a leading
+    `'`; every other value (numbers, dates, None) is returned unchanged."""
+    if not isinstance(value, str):
+        return value
+    value = _ILLEGAL.sub("", value)
+    if value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def safe_row(values: Iterable[object]) -> list[object]:
+    """`safe_cell` over a row, for `worksheet.append(...)` and `csv.writer.writerow(...)`."""
+    return [safe_cell(v) for v in values]
