@@ -6,3 +6,10 @@ class AftersalesConfig(AppConfig):
     name = "quanzi.aftersales"
     label = "aftersales"
     verbose_name = _("售后与评价")
+
+    def ready(self) -> None:
+        from quanzi.aftersales.services.requests import on_order_refunded
+        from quanzi.orders import hooks
+
+        # a request is refunded when its refund is booked on the order (once per refund), not by polling
+        hooks.on_refunded("aftersales.request_refunded", on_order_refunded)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
@@ -14,11 +14,14 @@ from django.utils.translation import gettext as _
 
 from quanzi.aftersales import errors, rules
 from quanzi.aftersales.enums import AfterSaleStatus, ReviewStatus
+from quanzi.aftersales.errors import ErrorCode
 from quanzi.aftersales.models import AfterSaleLine, AfterSaleRequest, Review
-from quanzi.catalog.models import Merchant
 from quanzi.core.errors import InvalidInput
 from quanzi.orders import rules as order_rules
 from quanzi.orders.enums import OrderStatus
+
+if TYPE_CHECKING:
+    from quanzi.catalog.models import Merchant
 
 # --- refundable amounts ------------------------------------------------------------------------------------------
 
@@ -97,7 +100,7 @@ def _with_details(qs: QuerySet[AfterSaleRequest]) -> QuerySet[AfterSaleRequest]:
 
 def _check_status(status: str | None) -> None:
     if status and status not in AfterSaleStatus.values:
-        raise InvalidInput("invalid_status", _("售后状态取值无效"))
+        raise InvalidInput(ErrorCode.INVALID_STATUS, _("售后状态取值无效"))
 
 
 def request_list_for_buyer(*, user: Any, status: str | None = None,

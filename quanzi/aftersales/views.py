@@ -4,7 +4,6 @@ the `aftersales/_product_reviews.html` include). Thin: the services and selector
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib import messages
@@ -17,8 +16,9 @@ from django.views.decorators.http import require_POST
 from quanzi.aftersales import rules, selectors, services
 from quanzi.aftersales.enums import AfterSaleKind, AfterSaleReason, AfterSaleStatus
 from quanzi.catalog.services import merchant_of
+from quanzi.core.money import parse_yuan
+from quanzi.core.pages import call_service, page_of
 from quanzi.orders import selectors as order_selectors
-from quanzi.web.util import call_service, page_of
 
 
 def _int(value: Any, default: int = 0) -> int:
@@ -29,14 +29,12 @@ def _int(value: Any, default: int = 0) -> int:
 
 
 def yuan_to_fen(text: Any) -> int:
-    """'12.34' → 1234 (exact, Decimal); anything unreadable → 0, which the service refuses with a clear message."""
+    """'¥12.34' → 1234 (exact, `core.money.parse_yuan`); anything unreadable → 0, which the service refuses with
+    a clear message."""
     try:
-        value = Decimal(str(text or "").strip().lstrip("¥"))
-    except InvalidOperation:
+        return parse_yuan(text, symbol=True)
+    except ValueError:
         return 0
-    if not value.is_finite() or value != value.quantize(Decimal("0.01")):
-        return 0
-    return int(value * 100)
 
 
 # --- buyer -------------------------------------------------------------------------------------------------------

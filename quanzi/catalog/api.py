@@ -14,6 +14,7 @@ from ninja.pagination import paginate
 
 from quanzi.api_auth import current_user, optional, required, viewer
 from quanzi.catalog import errors, selectors, services
+from quanzi.catalog.errors import ErrorCode
 from quanzi.catalog.models import Merchant, PostProduct, Product, ProductImage, ShelfItem, Sku
 from quanzi.catalog.schemas import (
     ApproveIn,
@@ -41,7 +42,6 @@ from quanzi.catalog.schemas import (
 )
 from quanzi.core.errors import InvalidInput
 from quanzi.core.pagination import PageNumber
-from quanzi.orders.selectors import attach_available_stock
 
 router = Router(tags=["catalog 商品"])
 
@@ -74,7 +74,7 @@ def _rate(value: str | None) -> Decimal | None:
     try:
         return Decimal(value)
     except InvalidOperation as exc:
-        raise InvalidInput("invalid_commission_rate", _("佣金比例需在 0 到 1 之间")) from exc
+        raise InvalidInput(ErrorCode.INVALID_COMMISSION_RATE, _("佣金比例需在 0 到 1 之间")) from exc
 
 
 @router.post("/merchants/{merchant_id}/approve", response=MerchantOut, auth=required)
@@ -139,13 +139,15 @@ def _detail(request: HttpRequest, product_id: int) -> Product:
     user = viewer(request)
     product = selectors.product_get(product_id=product_id, user=user)
     product.context = selectors.product_context(product=product, user=user)  # type: ignore[attr-defined]
-    product.sku_list = attach_available_stock(list(product.skus.order_by("id")))  # type: ignore[attr-defined]
+    product.sku_list = selectors.attach_available_stock(list(product.skus.order_by("id")))  # type: ignore[attr-defined]
     return product
 
 
 @router.get("/products/{product_id}", response=ProductDetailOut, auth=optional)
 def product_detail(request: HttpRequest, product_id: int) -> Product:
-    return _detail(request, product_id)
+    product = _detail(request, product_id)
+    services.product_view(viewer=viewer(request), product=product, via="api")
+    return product
 
 
 @router.post("/products", response={201: ProductDetailOut}, auth=required)

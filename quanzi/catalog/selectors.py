@@ -4,18 +4,21 @@ community's shelf."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.apps import apps
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from quanzi.catalog import errors
+from quanzi.catalog import errors, hooks
 from quanzi.catalog.enums import MerchantStatus
+from quanzi.catalog.errors import ErrorCode
 from quanzi.catalog.models import Brand, Category, Merchant, PostProduct, Product, ShelfItem, Sku
-from quanzi.communities.models import Community
-from quanzi.communities.selectors import can_view, visible_communities_q
+from quanzi.communities.selectors import can_view, community_by_id, visible_communities
+from quanzi.content.selectors import post_find, posts_published_for_viewer
 from quanzi.core.errors import NotAuthenticated, NotFound
+
+if TYPE_CHECKING:
+    from quanzi.communities.models import Community
 
 
 def sellable_q(prefix: str = "") -> Q:
@@ -41,6 +44,47 @@ def product_get(*, product_id: int, user: Any = None) -> Product:
 
 def product_skus(*, product: Product) -> QuerySet[Sku]:
     return product.skus.filter(is_active=True).order_by("id")
+
+
+def available_stock(*, sku_ids: list[int]) -> dict[int, int]:
+    """Stock as it reads now: the SKU's stock plus units held by reservations that have run out (unpaid orders
+    past their deadline count as free even before a job or the next checkout gives them back; `catalog.hooks`)."""
+    stock = dict(Sku.objects.filter(pk__in=sku_ids).values_list("pk", "stock"))
+    for freed in hooks.STOCK_FREED.values():
+        for pk, units in freed(list(stock)).items():
+            if pk in stock:
+                stock[pk] += int(units or 0)
+    return stock
+
+
+def attach_available_stock(skus: list[Sku]) -> list[Sku]:
+    """Set `sku.available` (see `available_stock`) on each SKU, for pages and API output."""
+    counts = available_stock(sku_ids=[s.pk for s in skus])
+    for s in skus:
+        s.available = counts.get(s.pk, s.stock)  # type: ignore[attr-defined]
+    return skus
+
+
+def skus_by_id(*, sku_ids: Any) -> dict[int, Sku]:
+    """SKUs with their product and merchant, by id (for pricing, the cart and checkout; missing ids are absent)."""
+    return {s.pk: s for s in Sku.objects.select_related("product__merchant").filter(pk__in=list(sku_ids))}
+
+
+def merchants_by_id(*, merchant_ids: Any) -> dict[int, Merchant]:
+    return {m.pk: m for m in Merchant.objects.filter(pk__in=list(merchant_ids))}
+
+
+def merchant_find(*, merchant_id: int) -> Merchant | None:
+    return Merchant.objects.filter(pk=merchant_id).first()
+
+
+def merchants_selling_or(*, merchant_ids: Any) -> QuerySet[Merchant]:
+    """Merchants that are (or were) selling (approved or suspended), plus those in `merchant_ids` (values()
+    subqueries or lists, e.g. who sold or refunded in a period), by id."""
+    wanted = Q(status__in=[MerchantStatus.APPROVED, MerchantStatus.SUSPENDED])
+    for ids in merchant_ids:
+        wanted |= Q(pk__in=ids)
+    return Merchant.objects.filter(wanted).distinct().order_by("pk")
 
 
 def category_descendant_ids(category_id: int) -> list[int]:
@@ -85,7 +129,7 @@ def merchant_get_for_user(*, user: Any) -> Merchant | None:
 def merchant_list(*, operator: Any, status: str | None = None) -> QuerySet[Merchant]:
     """All merchants, for operators only."""
     if operator is None or not getattr(operator, "is_authenticated", False):
-        raise NotAuthenticated("not_authenticated", _("请先登录"))
+        raise NotAuthenticated(ErrorCode.NOT_AUTHENTICATED, _("请先登录"))
     if not operator.is_staff:
         raise errors.not_operator()
     qs = Merchant.objects.select_related("user").order_by("-id")
@@ -106,13 +150,10 @@ class ProductContext:
 
 
 def product_context(*, product: Product, user: Any = None, limit: int = 10) -> ProductContext:
-    visible = visible_communities_q(user=user)
-    communities = list(Community.objects.filter(visible, shelf_items__product=product).order_by("-member_count")
-                       [:limit])
-    post_model = apps.get_model("content", "Post")
-    posts = list(post_model.objects.filter(visible_communities_q(user=user, prefix="community__"),
-                                           product_cards__product=product, status="published")
-                 .select_related("community", "author").order_by("-id")[:limit])
+    shelved_in = ShelfItem.objects.filter(product=product).values("community_id")
+    communities = list(visible_communities(user=user, ids=shelved_in).order_by("-member_count")[:limit])
+    carried_by = PostProduct.objects.filter(product=product).values("post_id")
+    posts = list(posts_published_for_viewer(viewer=user, post_ids=carried_by).order_by("-id")[:limit])
     return ProductContext(communities=communities, posts=posts)
 
 
@@ -132,16 +173,15 @@ def post_products(*, post_id: int) -> QuerySet[Product]:
 
 
 def community_for_viewer(*, community_id: int, user: Any) -> Community:
-    community = Community.objects.filter(pk=community_id).first()
+    community = community_by_id(community_id=community_id)
     if community is None or not can_view(user=user, community=community):
-        raise NotFound("community_not_found", _("社群不存在或无权查看"))
+        raise NotFound(ErrorCode.COMMUNITY_NOT_FOUND, _("社群不存在或无权查看"))
     return community
 
 
 def post_products_for(*, post_id: int, user: Any) -> QuerySet[Product]:
     """A post's product cards, if the viewer may read the post's community."""
-    post_model = apps.get_model("content", "Post")
-    post = post_model.objects.select_related("community").filter(pk=post_id, status="published").first()
+    post = post_find(post_id=post_id, published_only=True)
     if post is None or not can_view(user=user, community=post.community):
         raise errors.post_not_found()
     return post_products(post_id=post.pk)

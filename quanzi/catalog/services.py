@@ -4,9 +4,8 @@ ledger, community shelves and product cards in posts."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -14,6 +13,8 @@ from django.utils.translation import gettext as _
 
 from quanzi.catalog import errors
 from quanzi.catalog.enums import MerchantStatus, ReturnExemption, StockReason
+from quanzi.catalog.errors import ErrorCode
+from quanzi.catalog.locks import lock_merchant, lock_product
 from quanzi.catalog.models import (
     Brand,
     Category,
@@ -25,18 +26,22 @@ from quanzi.catalog.models import (
     Sku,
     StockMovement,
 )
-from quanzi.communities.models import Community
-from quanzi.communities.selectors import require_perm
+from quanzi.communities.selectors import community_by_id, require_perm
+from quanzi.content.selectors import post_find
+from quanzi.core.enums import TouchKind
 from quanzi.core.errors import InvalidInput, NotAuthenticated, NotFound
-from quanzi.core.events import track
-from quanzi.core.images import validate_image
+from quanzi.core.events import touch_record, track
+from quanzi.core.images import clean_image
+
+if TYPE_CHECKING:
+    from quanzi.communities.models import Community
 
 MAX_PRICE_FEN = 100_000_000  # ¥1,000,000 per unit
 
 
 def _authed(user: Any) -> None:
     if user is None or not getattr(user, "is_authenticated", False):
-        raise NotAuthenticated("not_authenticated", _("请先登录"))
+        raise NotAuthenticated(ErrorCode.NOT_AUTHENTICATED, _("请先登录"))
 
 
 def _operator(user: Any) -> None:
@@ -57,7 +62,7 @@ def merchant_of(user: Any) -> Merchant:
 def _text(value: str, *, field: str, label: str, max_len: int, required: bool = True) -> str:
     value = (value or "").strip()
     if (required and not value) or len(value) > max_len:
-        raise InvalidInput(f"invalid_{field}", _("%(label)s需 1–%(n)s 个字符") % {"label": label, "n": max_len})
+        raise InvalidInput(ErrorCode(f"invalid_{field}"), _("%(label)s需 1–%(n)s 个字符") % {"label": label, "n": max_len})
     return value
 
 
@@ -96,14 +101,14 @@ def merchant_apply(*, user: Any, business_name: str, licence_no: str, contact_na
 def _merchant_move(*, operator: Any, merchant_id: int, to: str, allowed_from: set[str], reason: str,
                    event: str, commission_rate: Decimal | None = None) -> Merchant:
     _operator(operator)
-    merchant = Merchant.objects.select_for_update().filter(pk=merchant_id).first()
+    merchant = lock_merchant(merchant_id)
     if merchant is None:
         raise errors.merchant_not_found()
     if merchant.status not in allowed_from:
         raise errors.bad_merchant_state(str(MerchantStatus(merchant.status).label))
     if commission_rate is not None:
         if isinstance(commission_rate, float) or not (Decimal(0) <= Decimal(commission_rate) <= Decimal(1)):
-            raise InvalidInput("invalid_commission_rate", _("佣金比例需在 0 到 1 之间"))
+            raise InvalidInput(ErrorCode.INVALID_COMMISSION_RATE, _("佣金比例需在 0 到 1 之间"))
         merchant.commission_rate = Decimal(commission_rate)
     merchant.status = to
     merchant.status_reason = (reason or "")[:200]
@@ -165,8 +170,8 @@ def brand_create(*, operator: Any, name: str) -> Brand:
 
 def _own_product(user: Any, product_id: int, *, lock: bool = False) -> Product:
     merchant = merchant_of(user)
-    qs = Product.objects.select_for_update() if lock else Product.objects.all()
-    product = qs.filter(pk=product_id, merchant=merchant).first()
+    product = (lock_product(product_id, merchant=merchant) if lock
+               else Product.objects.filter(pk=product_id, merchant=merchant).first())
     if product is None:  # another merchant's product looks the same as a missing one
         raise errors.product_not_found()
     return product
@@ -187,13 +192,13 @@ def _clean_tags(tags: list[str] | None) -> list[str]:
         if t and t not in out and len(t) <= 20:
             out.append(t)
     if len(out) > 10:
-        raise InvalidInput("too_many_tags", _("标签最多 10 个"))
+        raise InvalidInput(ErrorCode.TOO_MANY_TAGS, _("标签最多 10 个"))
     return out
 
 
 def _check_exemption(value: str) -> str:
     if value not in ReturnExemption.values:
-        raise InvalidInput("invalid_return_exemption", _("七天无理由例外类型无效"))
+        raise InvalidInput(ErrorCode.INVALID_RETURN_EXEMPTION, _("七天无理由例外类型无效"))
     return value
 
 
@@ -252,7 +257,7 @@ def product_update(*, user: Any, product_id: int, title: str | None = None, desc
 def product_set_shelf(*, user: Any, product_id: int, on_shelf: bool) -> Product:
     product = _own_product(user, product_id, lock=True)
     if on_shelf and not product.skus.filter(is_active=True).exists():
-        raise InvalidInput("no_sku", _("请先添加至少一个规格再上架"))
+        raise InvalidInput(ErrorCode.NO_SKU, _("请先添加至少一个规格再上架"))
     product.on_shelf = on_shelf
     product.save(update_fields=["on_shelf", "updated_at"])
     track("product.shelf_on" if on_shelf else "product.shelf_off", user=user, obj=product)
@@ -262,8 +267,7 @@ def product_set_shelf(*, user: Any, product_id: int, on_shelf: bool) -> Product:
 @transaction.atomic
 def product_image_add(*, user: Any, product_id: int, image: Any) -> ProductImage:
     product = _own_product(user, product_id)
-    validate_image(image)
-    row = ProductImage.objects.create(product=product, image=image, sort=product.images.count())
+    row = ProductImage.objects.create(product=product, image=clean_image(image), sort=product.images.count())
     track("product.image_add", user=user, obj=product)
     return row
 
@@ -283,14 +287,14 @@ MAX_WEIGHT_G = 1_000_000
 
 def _check_weight(weight_g: Any) -> int:
     if not isinstance(weight_g, int) or isinstance(weight_g, bool) or not 0 <= weight_g <= MAX_WEIGHT_G:
-        raise InvalidInput("invalid_weight", _("重量需在 0 到 1,000,000 克之间"))
+        raise InvalidInput(ErrorCode.INVALID_WEIGHT, _("重量需在 0 到 1,000,000 克之间"))
     return weight_g
 
 
 def _clean_spec(spec: dict[str, str] | None) -> dict[str, str]:
     out = {str(k).strip()[:20]: str(v).strip()[:40] for k, v in (spec or {}).items() if str(k).strip()}
     if len(out) > 5:
-        raise InvalidInput("invalid_spec", _("规格属性最多 5 项"))
+        raise InvalidInput(ErrorCode.INVALID_SPEC, _("规格属性最多 5 项"))
     return out
 
 
@@ -340,7 +344,7 @@ def sku_stock_adjust(*, user: Any, sku_id: int, delta: int) -> Sku:
     """Add (delta > 0) or remove (delta < 0) stock by a conditional update; never below zero."""
     sku = _own_sku(user, sku_id)
     if not isinstance(delta, int) or isinstance(delta, bool) or delta == 0 or abs(delta) > MAX_STOCK:
-        raise InvalidInput("invalid_delta", _("库存变动必须是非零整数，且不超过 10,000,000"))
+        raise InvalidInput(ErrorCode.INVALID_DELTA, _("库存变动必须是非零整数，且不超过 10,000,000"))
     qs = Sku.objects.filter(pk=sku.pk)
     qs = qs.filter(stock__gte=-delta) if delta < 0 else qs.filter(stock__lte=MAX_STOCK - delta)
     if qs.update(stock=F("stock") + delta) != 1:
@@ -357,7 +361,7 @@ def sku_stock_adjust(*, user: Any, sku_id: int, delta: int) -> Sku:
 def stock_reserve(*, sku_id: int, quantity: int, order_id: int | None = None) -> bool:
     """Take `quantity` units if that many are left; True when taken. Never read-then-write."""
     if quantity <= 0:
-        raise InvalidInput("invalid_quantity", _("购买数量无效"))
+        raise InvalidInput(ErrorCode.INVALID_QUANTITY, _("购买数量无效"))
     taken = Sku.objects.filter(pk=sku_id, stock__gte=quantity).update(stock=F("stock") - quantity)
     if taken != 1:
         return False
@@ -385,9 +389,9 @@ def _sellable_product(product_id: int) -> Product:
 
 
 def _community(community_id: int) -> Community:
-    community = Community.objects.filter(pk=community_id).first()
+    community = community_by_id(community_id=community_id)
     if community is None:
-        raise NotFound("community_not_found", _("社群不存在或无权查看"))
+        raise NotFound(ErrorCode.COMMUNITY_NOT_FOUND, _("社群不存在或无权查看"))
     return community
 
 
@@ -413,8 +417,7 @@ def shelf_remove(*, user: Any, community_id: int, product_id: int) -> None:
 
 
 def _post(post_id: int) -> Any:
-    post_model = apps.get_model("content", "Post")
-    post = post_model.objects.select_related("community").filter(pk=post_id).first()
+    post = post_find(post_id=post_id)
     if post is None:
         raise errors.post_not_found()
     return post
@@ -453,5 +456,14 @@ def product_card_click(*, user: Any, post_id: int, product_id: int, share_token:
     card = PostProduct.objects.select_related("post").filter(post_id=post_id, product_id=product_id).first()
     if card is None:
         raise errors.card_not_found()
+    token = (share_token or "")[:32]
     track("product.card_click", user=user, obj=card.product, community_id=card.post.community_id,
-          share_token=(share_token or "")[:32], post_id=post_id)
+          share_token=token, post_id=post_id)
+    touch_record(user=user, kind=TouchKind.CARD_CLICK, post_id=post_id, product_id=product_id, share_token=token,
+                 community_id=card.post.community_id)
+
+
+def product_view(*, viewer: Any, product: Product, via: str) -> None:
+    """Log a view of a product's detail (`product.view`), the same from the page (`via="page"`) and the API
+    (`via="api"`), so the insight and recommendations see every view."""
+    track("product.view", user=viewer, obj=product, via=via)

@@ -11,7 +11,4 @@ urlpatterns = [
     path("c/<slug:slug>/shop/remove/", shelf_views.shelf_remove, name="community-shelf-remove"),
     path("p/<int:post_id>/cards/attach/", shelf_views.post_card_attach, name="post-card-attach"),
     path("p/<int:post_id>/cards/detach/", shelf_views.post_card_detach, name="post-card-detach"),
-    path("shop/merchant/", views.console, name="merchant-console"),
-    path("shop/merchant/orders/<int:order_id>/ship/", views.console_ship, name="merchant-ship"),
-    path("shop/merchant/products/<int:product_id>/shelf/", views.console_shelf, name="merchant-shelf"),
 ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
@@ -10,9 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quanzi.communities.enums import MembershipStatus, ReportStatus, Role, Vertical, Visibility
+from quanzi.communities.errors import ErrorCode
 from quanzi.communities.models import Community, Invitation, Membership, ModerationAction, Report
 from quanzi.communities.permissions import PERMISSIONS, ROLE_PERMISSIONS
 from quanzi.core.errors import InvalidInput, NotAuthenticated, NotFound, PermissionDenied
+from quanzi.core.search import search_terms as core_search_terms
 
 
 def _authed(user: Any) -> bool:
@@ -68,19 +69,19 @@ def require_perm(*, user: Any, community: Community, perm: str) -> None:
     """Raise the error that fits: 404 if the viewer may not even see the community, 401 if a login would
     help, 403 otherwise. Services call this before every write."""
     if not can_view(user=user, community=community):
-        raise NotFound("community_not_found", _("社群不存在或无权查看"))
+        raise NotFound(ErrorCode.COMMUNITY_NOT_FOUND, _("社群不存在或无权查看"))
     if has_perm(user=user, community=community, perm=perm):
         return
     if not _authed(user):
-        raise NotAuthenticated("not_authenticated", _("请先登录"))
+        raise NotAuthenticated(ErrorCode.NOT_AUTHENTICATED, _("请先登录"))
     if perm == "post" and is_muted(user=user, community=community):
-        raise PermissionDenied("muted", _("你已被禁言，暂时不能发言"))
+        raise PermissionDenied(ErrorCode.MUTED, _("你已被禁言，暂时不能发言"))
     m = membership_get(user=user, community=community)
     if m is not None and m.status == MembershipStatus.BANNED:
-        raise PermissionDenied("banned", _("你已被该社群封禁"))
+        raise PermissionDenied(ErrorCode.BANNED, _("你已被该社群封禁"))
     if active_role(user=user, community=community) is None:
-        raise PermissionDenied("not_member", _("请先加入该社群"))
-    raise PermissionDenied("permission_denied", _("你没有权限执行此操作"))
+        raise PermissionDenied(ErrorCode.NOT_MEMBER, _("请先加入该社群"))
+    raise PermissionDenied(ErrorCode.PERMISSION_DENIED, _("你没有权限执行此操作"))
 
 
 def visible_communities_q(*, user: Any, prefix: str = "") -> Q:
@@ -98,8 +99,18 @@ def visible_communities_q(*, user: Any, prefix: str = "") -> Q:
 def community_get(*, slug: str, user: Any) -> Community:
     community = Community.objects.select_related("owner").filter(slug=slug).first()
     if community is None or not can_view(user=user, community=community):
-        raise NotFound("community_not_found", _("社群不存在或无权查看"))
+        raise NotFound(ErrorCode.COMMUNITY_NOT_FOUND, _("社群不存在或无权查看"))
     return community
+
+
+def community_by_id(*, community_id: int) -> Community | None:
+    """A community by id, whoever may see it (callers check `can_view` / `require_perm`)."""
+    return Community.objects.filter(pk=community_id).first()
+
+
+def visible_communities(*, user: Any, ids: Any) -> QuerySet[Community]:
+    """The communities among `ids` (a list or a values() subquery) this viewer may read."""
+    return Community.objects.filter(visible_communities_q(user=user), pk__in=ids)
 
 
 def joined_community_ids(*, user: Any) -> list[int]:
@@ -117,37 +128,18 @@ def community_list(*, user: Any, vertical: str | None = None) -> QuerySet[Commun
     qs = Community.objects.select_related("owner").filter(visible_communities_q(user=user))
     if vertical:
         if vertical not in Vertical.values:
-            raise InvalidInput("invalid_vertical", _("请选择有效的垂类"))
+            raise InvalidInput(ErrorCode.INVALID_VERTICAL, _("请选择有效的垂类"))
         qs = qs.filter(vertical=vertical)
     return qs.order_by("-member_count", "-id")
 
 
-_PUNCT = re.compile(r"^[\W_]+$")
 MAX_SEARCH_TERMS = 8
 
 
 def search_terms(q: str) -> list[str]:
-    """Split a query into terms: on whitespace when it has any, else with jieba's search-mode cut
-    (single characters are dropped when longer words exist, so "的" does not match everything)."""
-    q = (q or "").strip().lower()
-    if not q:
-        return []
-    if re.search(r"\s", q):
-        raw = q.split()
-    else:
-        import jieba  # imported lazily: loading its dictionary takes a moment
-
-        raw = [t.strip() for t in jieba.lcut_for_search(q)]
-        longer = [t for t in raw if len(t) > 1]
-        if longer:
-            raw = longer
-        if q not in raw:
-            raw.append(q)
-    terms: list[str] = []
-    for t in raw:
-        if t and not _PUNCT.match(t) and t not in terms:
-            terms.append(t)
-    return terms[:MAX_SEARCH_TERMS]
+    """The query's terms (`core.search`), with the whole query kept as one more term when jieba cut it: a
+    community whose name was typed in full ranks first."""
+    return core_search_terms(q, limit=MAX_SEARCH_TERMS, phrase=True)
 
 
 def community_search(*, user: Any, q: str) -> QuerySet[Community]:
@@ -187,7 +179,7 @@ def member_list(*, community: Community, viewer: Any, role: str | None = None) -
     qs = Membership.objects.select_related("user").filter(community=community, status=MembershipStatus.ACTIVE)
     if role:
         if role not in Role.values:
-            raise InvalidInput("invalid_role", _("角色取值无效"))
+            raise InvalidInput(ErrorCode.INVALID_ROLE, _("角色取值无效"))
         qs = qs.filter(role=role)
     return qs.annotate(role_order=_ROLE_ORDER).order_by("role_order", "joined_at", "id")
 
@@ -224,7 +216,7 @@ def report_list(*, community: Community, viewer: Any, status: str | None = None)
     qs = Report.objects.select_related("reporter", "handled_by").filter(community=community)
     if status:
         if status not in ReportStatus.values:
-            raise InvalidInput("invalid_status", _("状态取值无效"))
+            raise InvalidInput(ErrorCode.INVALID_STATUS, _("状态取值无效"))
         qs = qs.filter(status=status)
     is_open = Case(When(status=ReportStatus.OPEN, then=Value(0)), default=Value(1), output_field=IntegerField())
     return qs.annotate(open_first=is_open).order_by("open_first", "-created_at", "-id")
@@ -241,12 +233,12 @@ def community_for_join(*, slug: str, user: Any, code: str | None = None) -> Comm
     (an invite-only community stays a 404 to anyone without either)."""
     community = Community.objects.select_related("owner").filter(slug=slug).first()
     if community is None:
-        raise NotFound("community_not_found", _("社群不存在或无权查看"))
+        raise NotFound(ErrorCode.COMMUNITY_NOT_FOUND, _("社群不存在或无权查看"))
     if can_view(user=user, community=community):
         return community
     if code and Invitation.objects.filter(community=community, code=code.strip()).exists():
         return community
-    raise NotFound("community_not_found", _("社群不存在或无权查看"))
+    raise NotFound(ErrorCode.COMMUNITY_NOT_FOUND, _("社群不存在或无权查看"))
 
 
 def viewer_permissions(*, user: Any, community: Community) -> list[str]:

@@ -11,18 +11,17 @@ import re
 import secrets
 import string
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quanzi.accounts.enums import NotificationKind
-from quanzi.accounts.models import User
+from quanzi.accounts.selectors import user_get
 from quanzi.accounts.services import notification_create
-from quanzi.communities import errors
+from quanzi.communities import errors, hooks
 from quanzi.communities.enums import (
     MembershipStatus,
     ModerationKind,
@@ -32,12 +31,16 @@ from quanzi.communities.enums import (
     Vertical,
     Visibility,
 )
+from quanzi.communities.errors import ErrorCode
 from quanzi.communities.models import Community, Invitation, Membership, ModerationAction, Report
 from quanzi.communities.permissions import ROLE_RANK
 from quanzi.communities.selectors import can_view, require_perm
 from quanzi.core.errors import Conflict, InvalidInput, NotAuthenticated, PermissionDenied
 from quanzi.core.events import track
-from quanzi.core.images import validate_image
+from quanzi.core.images import clean_image
+
+if TYPE_CHECKING:
+    from quanzi.accounts.models import User
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,38}[a-z0-9]$")
 # Slugs that would clash with pages or API routes under /c/ and /api/v1/communities/.
@@ -56,7 +59,7 @@ _UNSET: Any = object()
 
 def _require_login(user: Any) -> None:
     if user is None or not getattr(user, "is_authenticated", False):
-        raise NotAuthenticated("not_authenticated", _("请先登录"))
+        raise NotAuthenticated(ErrorCode.NOT_AUTHENTICATED, _("请先登录"))
 
 
 def _forget(user: Any, community: Community) -> None:
@@ -73,28 +76,28 @@ def _search_text(name: str, positioning: str, tags: list[str]) -> str:
 def _clean_name(name: str) -> str:
     name = (name or "").strip()
     if not 2 <= len(name) <= 40:
-        raise InvalidInput("invalid_name", _("社群名称需 2–40 个字符"))
+        raise InvalidInput(ErrorCode.INVALID_NAME, _("社群名称需 2–40 个字符"))
     return name
 
 
 def _clean_slug(slug: str) -> str:
     slug = (slug or "").strip().lower()
     if not SLUG_RE.match(slug) or "--" in slug:
-        raise InvalidInput("invalid_slug", _("短链接需 3–40 位小写字母、数字或连字符，且不能以连字符开头或结尾"))
+        raise InvalidInput(ErrorCode.INVALID_SLUG, _("短链接需 3–40 位小写字母、数字或连字符，且不能以连字符开头或结尾"))
     if slug in RESERVED_SLUGS:
-        raise Conflict("slug_taken", _("该短链接已被占用"))
+        raise Conflict(ErrorCode.SLUG_TAKEN, _("该短链接已被占用"))
     return slug
 
 
 def _clean_vertical(vertical: str) -> str:
     if vertical not in Vertical.values:
-        raise InvalidInput("invalid_vertical", _("请选择有效的垂类"))
+        raise InvalidInput(ErrorCode.INVALID_VERTICAL, _("请选择有效的垂类"))
     return vertical
 
 
 def _clean_visibility(visibility: str) -> str:
     if visibility not in Visibility.values:
-        raise InvalidInput("invalid_visibility", _("可见性取值无效"))
+        raise InvalidInput(ErrorCode.INVALID_VISIBILITY, _("可见性取值无效"))
     return visibility
 
 
@@ -102,41 +105,41 @@ def _clean_tags(tags: list[str] | None) -> list[str]:
     if tags is None:
         return []
     if not isinstance(tags, list | tuple):
-        raise InvalidInput("invalid_tags", _("标签格式不正确"))
+        raise InvalidInput(ErrorCode.INVALID_TAGS, _("标签格式不正确"))
     cleaned: list[str] = []
     for raw in tags:
         tag = str(raw).strip().lstrip("#")
         if not tag:
             continue
         if len(tag) > MAX_TAG_LEN:
-            raise InvalidInput("tag_too_long", _("每个标签最多 %(n)d 个字符") % {"n": MAX_TAG_LEN})
+            raise InvalidInput(ErrorCode.TAG_TOO_LONG, _("每个标签最多 %(n)d 个字符") % {"n": MAX_TAG_LEN})
         if tag not in cleaned:
             cleaned.append(tag)
     if len(cleaned) > MAX_TAGS:
-        raise InvalidInput("too_many_tags", _("标签最多 %(n)d 个") % {"n": MAX_TAGS})
+        raise InvalidInput(ErrorCode.TOO_MANY_TAGS, _("标签最多 %(n)d 个") % {"n": MAX_TAGS})
     return cleaned
 
 
 def _clean_positioning(positioning: str) -> str:
     positioning = (positioning or "").strip()
     if len(positioning) > 200:
-        raise InvalidInput("positioning_too_long", _("定位最多 200 个字符"))
+        raise InvalidInput(ErrorCode.POSITIONING_TOO_LONG, _("定位最多 200 个字符"))
     return positioning
 
 
 def _clean_rules(rules: str) -> str:
     rules = (rules or "").strip()
     if len(rules) > MAX_RULES_LEN:
-        raise InvalidInput("rules_too_long", _("群规最多 %(n)d 个字符") % {"n": MAX_RULES_LEN})
+        raise InvalidInput(ErrorCode.RULES_TOO_LONG, _("群规最多 %(n)d 个字符") % {"n": MAX_RULES_LEN})
     return rules
 
 
 def _clean_reason(reason: str, *, required: bool = True) -> str:
     reason = (reason or "").strip()
     if required and not reason:
-        raise InvalidInput("reason_required", _("请填写理由"))
+        raise InvalidInput(ErrorCode.REASON_REQUIRED, _("请填写理由"))
     if len(reason) > 300:
-        raise InvalidInput("reason_too_long", _("理由最多 300 个字符"))
+        raise InvalidInput(ErrorCode.REASON_TOO_LONG, _("理由最多 300 个字符"))
     return reason
 
 
@@ -144,7 +147,7 @@ def _audit(*, community: Community, actor: User, kind: str, target_user: Any = N
            target_id: int | None = None, reason: str = "", until: dt.datetime | None = None,
            detail: dict[str, Any] | None = None) -> ModerationAction:
     if kind not in ModerationKind.values:
-        raise InvalidInput("invalid_moderation_kind", _("未知的管理操作"))
+        raise InvalidInput(ErrorCode.INVALID_MODERATION_KIND, _("未知的管理操作"))
     return ModerationAction.objects.create(
         community=community, actor=actor, kind=kind, target_user=target_user, target_type=target_type,
         target_id=target_id, reason=reason[:300], until=until, detail=detail or {},
@@ -206,9 +209,9 @@ def community_create(*, owner: User, name: str, slug: str, vertical: str, tags: 
     positioning = _clean_positioning(positioning)
     rules = _clean_rules(rules)
     if cover is not None:
-        validate_image(cover)
+        cover = clean_image(cover)
     if Community.objects.filter(slug=slug).exists():
-        raise Conflict("slug_taken", _("该短链接已被占用"))
+        raise Conflict(ErrorCode.SLUG_TAKEN, _("该短链接已被占用"))
     community = Community(name=name, slug=slug, vertical=vertical, tags=tag_list, positioning=positioning,
                           rules=rules, visibility=visibility, owner=owner, member_count=1,
                           search_text=_search_text(name, positioning, tag_list))
@@ -218,7 +221,7 @@ def community_create(*, owner: User, name: str, slug: str, vertical: str, tags: 
         with transaction.atomic():
             community.save()
     except IntegrityError as exc:  # a concurrent create with the same slug
-        raise Conflict("slug_taken", _("该短链接已被占用")) from exc
+        raise Conflict(ErrorCode.SLUG_TAKEN, _("该短链接已被占用")) from exc
     Membership.objects.create(community=community, user=owner, role=Role.OWNER, status=MembershipStatus.ACTIVE,
                               joined_at=timezone.now())
     _forget(owner, community)
@@ -252,8 +255,7 @@ def community_update(*, actor: User, community: Community, name: str | None = No
         community.visibility = _clean_visibility(visibility)
         changed.append("visibility")
     if cover is not None:
-        validate_image(cover)
-        community.cover = cover
+        community.cover = clean_image(cover)
         changed.append("cover")
     if not changed:
         return community
@@ -301,7 +303,7 @@ def community_join(*, user: User, community: Community, code: str | None = None,
     code = (code or "").strip() or None
     apply_note = (apply_note or "").strip()
     if len(apply_note) > 200:
-        raise InvalidInput("apply_note_too_long", _("申请说明最多 200 个字符"))
+        raise InvalidInput(ErrorCode.APPLY_NOTE_TOO_LONG, _("申请说明最多 200 个字符"))
     existing = Membership.objects.filter(community=community, user=user).first()
     if existing is not None and existing.status == MembershipStatus.BANNED:
         raise errors.banned()
@@ -316,7 +318,7 @@ def community_join(*, user: User, community: Community, code: str | None = None,
     elif community.visibility == Visibility.INVITE:
         if not can_view(user=user, community=community):
             raise errors.community_not_found()
-        raise PermissionDenied("invite_only", _("该社群仅限邀请加入，请使用邀请码"))
+        raise PermissionDenied(ErrorCode.INVITE_ONLY, _("该社群仅限邀请加入，请使用邀请码"))
 
     membership, _created = Membership.objects.get_or_create(
         community=community, user=user, defaults={"status": MembershipStatus.LEFT, "role": Role.MEMBER})
@@ -369,9 +371,9 @@ def community_leave(*, user: User, community: Community) -> Membership:
     _require_login(user)
     m = Membership.objects.filter(community=community, user=user).first()
     if m is None or m.status not in (MembershipStatus.ACTIVE, MembershipStatus.PENDING):
-        raise Conflict("not_member", _("你还不是该社群成员"))
+        raise Conflict(ErrorCode.NOT_MEMBER, _("你还不是该社群成员"))
     if m.role == Role.OWNER and m.status == MembershipStatus.ACTIVE:
-        raise Conflict("owner_cannot_leave", _("群主不能退出自己的社群"))
+        raise Conflict(ErrorCode.OWNER_CANNOT_LEAVE, _("群主不能退出自己的社群"))
     if not _deactivate(m, to_status=MembershipStatus.LEFT, role=Role.MEMBER, muted_until=None):
         Membership.objects.filter(pk=m.pk, status=MembershipStatus.PENDING).update(status=MembershipStatus.LEFT)
     _forget(user, community)
@@ -428,12 +430,12 @@ def invitation_create(*, actor: User, community: Community, max_uses: int | None
                       expires_at: dt.datetime | None = None) -> Invitation:
     require_perm(user=actor, community=community, perm="invite")
     if max_uses is not None and not 1 <= max_uses <= 10000:
-        raise InvalidInput("invalid_max_uses", _("可用次数需在 1–10000 之间"))
+        raise InvalidInput(ErrorCode.INVALID_MAX_USES, _("可用次数需在 1–10000 之间"))
     if expires_at is not None:
         if timezone.is_naive(expires_at):
-            raise InvalidInput("invalid_expires_at", _("过期时间需带时区"))
+            raise InvalidInput(ErrorCode.INVALID_EXPIRES_AT, _("过期时间需带时区"))
         if expires_at <= timezone.now():
-            raise InvalidInput("invalid_expires_at", _("过期时间必须晚于现在"))
+            raise InvalidInput(ErrorCode.INVALID_EXPIRES_AT, _("过期时间必须晚于现在"))
     for _attempt in range(5):
         try:
             with transaction.atomic():
@@ -443,7 +445,7 @@ def invitation_create(*, actor: User, community: Community, max_uses: int | None
         except IntegrityError:  # a code collision: draw again
             continue
     else:  # pragma: no cover - 62**10 codes
-        raise Conflict("invitation_code_clash", _("生成邀请码失败，请重试"))
+        raise Conflict(ErrorCode.INVITATION_CODE_CLASH, _("生成邀请码失败，请重试"))
     track("community.invitation_create", user=actor, obj=inv, community_id=community.pk)
     return inv
 
@@ -472,12 +474,12 @@ def role_set(*, actor: User, community: Community, user_id: int, role: str) -> M
     changes here."""
     require_perm(user=actor, community=community, perm="set_kol")
     if role not in Role.values:
-        raise InvalidInput("invalid_role", _("角色取值无效"))
+        raise InvalidInput(ErrorCode.INVALID_ROLE, _("角色取值无效"))
     if role == Role.OWNER:
-        raise InvalidInput("cannot_set_owner", _("不能把成员设为群主"))
+        raise InvalidInput(ErrorCode.CANNOT_SET_OWNER, _("不能把成员设为群主"))
     target = _target_membership(community, user_id, statuses=[MembershipStatus.ACTIVE])
     if target.role == Role.OWNER:
-        raise PermissionDenied("cannot_change_owner", _("不能修改群主的角色"))
+        raise PermissionDenied(ErrorCode.CANNOT_CHANGE_OWNER, _("不能修改群主的角色"))
     if Role.ADMIN in (role, target.role):
         require_perm(user=actor, community=community, perm="set_admin")
     _require_outranks(actor, community, target)
@@ -499,7 +501,7 @@ def member_mute(*, actor: User, community: Community, user_id: int, until: dt.da
     require_perm(user=actor, community=community, perm="moderate")
     reason = _clean_reason(reason)
     if until is None or timezone.is_naive(until) or until <= timezone.now():
-        raise InvalidInput("invalid_until", _("禁言截止时间必须晚于现在"))
+        raise InvalidInput(ErrorCode.INVALID_UNTIL, _("禁言截止时间必须晚于现在"))
     target = _target_membership(community, user_id, statuses=[MembershipStatus.ACTIVE])
     _require_outranks(actor, community, target)
     Membership.objects.filter(pk=target.pk).update(muted_until=until)
@@ -519,7 +521,7 @@ def member_unmute(*, actor: User, community: Community, user_id: int) -> Members
     target = _target_membership(community, user_id)
     _require_outranks(actor, community, target)
     if target.muted_until is None:
-        raise Conflict("not_muted", _("该成员未被禁言"))
+        raise Conflict(ErrorCode.NOT_MUTED, _("该成员未被禁言"))
     Membership.objects.filter(pk=target.pk).update(muted_until=None)
     _audit(community=community, actor=actor, kind=ModerationKind.UNMUTE, target_user=target.user,
            target_type=ReportTarget.MEMBER, target_id=target.user_id)
@@ -535,14 +537,14 @@ def member_ban(*, actor: User, community: Community, user_id: int, reason: str) 
     reason = _clean_reason(reason)
     target = _target_membership(community, user_id)
     if target.status == MembershipStatus.BANNED:
-        raise Conflict("already_banned", _("该成员已被封禁"))
+        raise Conflict(ErrorCode.ALREADY_BANNED, _("该成员已被封禁"))
     _require_outranks(actor, community, target)
     if not _deactivate(target, to_status=MembershipStatus.BANNED, role=Role.MEMBER):
         rows = Membership.objects.filter(pk=target.pk).exclude(
             status__in=[MembershipStatus.ACTIVE, MembershipStatus.BANNED]).update(
             status=MembershipStatus.BANNED, role=Role.MEMBER)
         if not rows:
-            raise Conflict("already_banned", _("该成员已被封禁"))
+            raise Conflict(ErrorCode.ALREADY_BANNED, _("该成员已被封禁"))
     _audit(community=community, actor=actor, kind=ModerationKind.BAN, target_user=target.user,
            target_type=ReportTarget.MEMBER, target_id=target.user_id, reason=reason)
     notification_create(recipient=target.user, actor=actor, kind=NotificationKind.MODERATION,
@@ -560,7 +562,7 @@ def member_unban(*, actor: User, community: Community, user_id: int) -> Membersh
     rows = Membership.objects.filter(pk=target.pk, status=MembershipStatus.BANNED).update(
         status=MembershipStatus.LEFT, muted_until=None)
     if not rows:
-        raise Conflict("not_banned", _("该成员未被封禁"))
+        raise Conflict(ErrorCode.NOT_BANNED, _("该成员未被封禁"))
     _audit(community=community, actor=actor, kind=ModerationKind.UNBAN, target_user=target.user,
            target_type=ReportTarget.MEMBER, target_id=target.user_id)
     target.refresh_from_db()
@@ -575,11 +577,8 @@ def _report_target_exists(community: Community, target_type: str, target_id: int
     if target_type == ReportTarget.MEMBER:
         return Membership.objects.filter(community=community, user_id=target_id).exclude(
             status=MembershipStatus.LEFT).exists()
-    if target_type == ReportTarget.POST:
-        post_model = apps.get_model("content", "Post")
-        return bool(post_model.objects.filter(pk=target_id, community=community).exists())
-    comment_model = apps.get_model("content", "Comment")
-    return bool(comment_model.objects.filter(pk=target_id, post__community=community).exists())
+    exists = hooks.REPORT_TARGETS.get(target_type)  # posts and comments: registered by content
+    return exists is not None and bool(exists(community.pk, target_id))
 
 
 @transaction.atomic
@@ -588,15 +587,15 @@ def report_create(*, reporter: User, community: Community, target_type: str, tar
     """Report a post, a comment or a member of this community to its moderators."""
     require_perm(user=reporter, community=community, perm="report")
     if target_type not in ReportTarget.values:
-        raise InvalidInput("invalid_report_target", _("举报对象类型无效"))
+        raise InvalidInput(ErrorCode.INVALID_REPORT_TARGET, _("举报对象类型无效"))
     reason = _clean_reason(reason)
     if target_type == ReportTarget.MEMBER and target_id == reporter.pk:
-        raise InvalidInput("cannot_report_self", _("不能举报自己"))
+        raise InvalidInput(ErrorCode.CANNOT_REPORT_SELF, _("不能举报自己"))
     if not _report_target_exists(community, target_type, target_id):
-        raise InvalidInput("report_target_not_found", _("举报对象不存在或不属于本社群"))
+        raise InvalidInput(ErrorCode.REPORT_TARGET_NOT_FOUND, _("举报对象不存在或不属于本社群"))
     if Report.objects.filter(community=community, reporter=reporter, target_type=target_type,
                              target_id=target_id, status=ReportStatus.OPEN).exists():
-        raise Conflict("already_reported", _("你已举报过，请等待管理员处理"))
+        raise Conflict(ErrorCode.ALREADY_REPORTED, _("你已举报过，请等待管理员处理"))
     report = Report.objects.create(community=community, reporter=reporter, target_type=target_type,
                                    target_id=target_id, reason=reason)
     track("community.report", user=reporter, obj=report, community_id=community.pk, target_type=target_type)
@@ -616,7 +615,7 @@ def _close_report(*, actor: User, community: Community, report_id: int, status: 
         raise errors.report_closed()
     target_user_id = report.target_id if report.target_type == ReportTarget.MEMBER else None
     _audit(community=community, actor=actor, kind=kind, target_user=(
-        User.objects.filter(pk=target_user_id).first() if target_user_id else None),
+        user_get(user_id=target_user_id, include_inactive=True) if target_user_id else None),
         target_type=report.target_type, target_id=report.target_id, reason=note,
         detail={"report_id": report.pk, "report_reason": report.reason})
     report.refresh_from_db()
@@ -653,3 +652,15 @@ def moderation_record(*, community: Community, actor: User, kind: str, target_us
     """
     return _audit(community=community, actor=actor, kind=kind, target_user=target_user, target_type=target_type,
                   target_id=target_id, reason=reason, until=until, detail=detail)
+
+
+# --- counters kept by other apps ----------------------------------------------------------------------------------
+
+
+def community_post_count_change(*, community_id: int, delta: int) -> None:
+    """Move the community's post counter (published posts) by `delta`, by conditional F() update (never below
+    zero). The content app calls it when a post is published or leaves the published state."""
+    qs = Community.objects.filter(pk=community_id)
+    if delta < 0:
+        qs = qs.filter(post_count__gte=-delta)
+    qs.update(post_count=F("post_count") + delta)

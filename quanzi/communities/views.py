@@ -20,14 +20,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from quanzi.accounts.models import User
+from quanzi.accounts.selectors import user_get
 from quanzi.communities import selectors, services
 from quanzi.communities.enums import Role, Vertical, Visibility
+from quanzi.communities.errors import ErrorCode
 from quanzi.communities.models import Community, Membership
 from quanzi.communities.permissions import role_permissions
 from quanzi.core.errors import DomainError, InvalidInput
 from quanzi.core.events import track
-from quanzi.web.util import call_service, page_of
+from quanzi.core.pages import call_service, page_of
 
 
 def _user(request: HttpRequest) -> Any:
@@ -41,7 +42,7 @@ def _community(request: HttpRequest, slug: str) -> Community:
 def _ctx(request: HttpRequest, community: Community, tab: str, **extra: Any) -> dict[str, Any]:
     user = _user(request)
     if user is not None:
-        user = User.objects.get(pk=user.pk)  # a fresh object: memberships may just have changed
+        user = user_get(user_id=user.pk, include_inactive=True) or user  # fresh: memberships may just have changed
     return {"community": community, "membership": selectors.membership_get(user=user, community=community),
             "tab": tab, "nav": "", **extra}
 
@@ -234,7 +235,7 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
         max_uses = request.POST.get("max_uses", "").strip()
         days = request.POST.get("days", "").strip()
         if (max_uses and not max_uses.isdigit()) or (days and not days.isdigit()):
-            errors.append(str(InvalidInput("invalid_number", _("请填写正整数")).message))
+            errors.append(str(InvalidInput(ErrorCode.INVALID_NUMBER, _("请填写正整数")).message))
         else:
             expires = timezone.now() + dt.timedelta(days=int(days)) if days else None
             created = call_service(errors, services.invitation_create, actor=request.user, community=community,
@@ -273,13 +274,13 @@ def _int(value: str | None) -> int:
     try:
         return int(value or "")
     except ValueError as exc:
-        raise InvalidInput("invalid_id", _("参数有误")) from exc
+        raise InvalidInput(ErrorCode.INVALID_ID, _("参数有误")) from exc
 
 
 def _mute_until(request: HttpRequest) -> dt.datetime:
     hours = request.POST.get("hours", "").strip()
     if not hours.isdigit() or not 1 <= int(hours) <= 24 * 365:
-        raise InvalidInput("invalid_until", _("禁言时长需为 1 小时到 1 年"))
+        raise InvalidInput(ErrorCode.INVALID_UNTIL, _("禁言时长需为 1 小时到 1 年"))
     return timezone.now() + dt.timedelta(hours=int(hours))
 
 
@@ -303,7 +304,7 @@ def manage_action(request: HttpRequest, slug: str, action: str) -> HttpResponse:
     """One moderation action from the manage page; HTMX swaps the row's result in place."""
     community = _community(request, slug)
     if action not in MANAGE_ACTIONS:
-        raise InvalidInput("invalid_action", _("未知的操作"))
+        raise InvalidInput(ErrorCode.INVALID_ACTION, _("未知的操作"))
     fn, done = MANAGE_ACTIONS[action]
     p = request.POST
     kwargs: dict[str, Any] = {"actor": request.user, "community": community}

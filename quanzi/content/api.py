@@ -5,7 +5,7 @@ permission (the services and selectors decide)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 from ninja import File, Router, Status
@@ -13,7 +13,6 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from quanzi.api_auth import current_user, optional, required, viewer
-from quanzi.communities.models import Community
 from quanzi.communities.selectors import community_get
 from quanzi.content import selectors, services
 from quanzi.content.models import CheckIn, Post, SensitiveWord, Share
@@ -38,6 +37,9 @@ from quanzi.content.schemas import (
     VoteIn,
 )
 from quanzi.core.pagination import PageNumber
+
+if TYPE_CHECKING:
+    from quanzi.communities.models import Community
 
 router = Router(tags=["content 内容"])
 

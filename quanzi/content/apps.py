@@ -8,5 +8,11 @@ class ContentConfig(AppConfig):
     verbose_name = _("内容")
 
     def ready(self) -> None:
-        # Register the periodic jobs with huey (its consumer only autodiscovers modules named "tasks").
-        from quanzi.content import jobs  # noqa: F401
+        from quanzi.communities import hooks
+        from quanzi.communities.enums import ReportTarget
+        from quanzi.content import jobs  # noqa: F401  (registers the periodic jobs with huey)
+        from quanzi.content.selectors import comment_in_community, post_in_community
+
+        # Posts and comments can be reported to a community's moderators (communities does not import content).
+        hooks.report_target(ReportTarget.POST, post_in_community)
+        hooks.report_target(ReportTarget.COMMENT, comment_in_community)

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import re
 from functools import reduce
 from operator import add
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import Case, Expression, F, FloatField, IntegerField, Prefetch, Q, QuerySet, Value, When
@@ -19,7 +18,6 @@ from django.db.models.functions import Cast, Greatest, Power
 from django.utils import timezone
 
 from quanzi.accounts.selectors import following_ids
-from quanzi.communities.models import Community
 from quanzi.communities.selectors import (
     can_view,
     has_perm,
@@ -39,7 +37,11 @@ from quanzi.content.models import (
     SensitiveWord,
     Share,
 )
+from quanzi.core.search import search_terms
 from quanzi.core.timeutil import local_today
+
+if TYPE_CHECKING:
+    from quanzi.communities.models import Community
 
 # Statuses an author still sees on their own post (a reason is shown with held / rejected ones).
 AUTHOR_VISIBLE = (PostStatus.HELD, PostStatus.REJECTED, PostStatus.SCHEDULED)
@@ -139,6 +141,20 @@ def post_get_plain(*, post_id: int) -> Post:
     return post
 
 
+def post_find(*, post_id: int, published_only: bool = False) -> Post | None:
+    """A post with its community, or None (for other apps, which raise their own error and check permissions)."""
+    qs = Post.objects.select_related("community", "author").filter(pk=post_id)
+    if published_only:
+        qs = qs.filter(status=PostStatus.PUBLISHED)
+    return qs.first()
+
+
+def posts_published_for_viewer(*, viewer: Any, post_ids: Any) -> QuerySet[Post]:
+    """The published posts among `post_ids` (a list or a values() subquery) in communities the viewer may read."""
+    return (Post.objects.filter(visible_communities_q(user=viewer, prefix="community__"), pk__in=post_ids,
+                                status=PostStatus.PUBLISHED).select_related("community", "author"))
+
+
 def community_feed(*, community: Community, viewer: Any, order: str = "latest") -> QuerySet[Post]:
     if not can_view(user=viewer, community=community):
         raise errors.post_not_found()
@@ -172,30 +188,6 @@ def member_posts(*, user_id: int, viewer: Any) -> QuerySet[Post]:
         visible |= Q(status__in=AUTHOR_VISIBLE)
     qs = Post.objects.filter(visible, visible_communities_q(user=viewer, prefix="community__"), author_id=user_id)
     return _latest(posts_with_viewer_state(qs, viewer))
-
-
-_PUNCT = re.compile(r"^[\W_]+$", re.UNICODE)
-
-
-def search_terms(q: str) -> list[str]:
-    """Split on whitespace; a query without spaces (Chinese usually) is cut with jieba's search mode.
-    Punctuation is dropped, and single characters too when longer terms exist."""
-    q = (q or "").strip().lower()[:100]
-    if not q:
-        return []
-    parts = q.split()
-    if len(parts) == 1:
-        import jieba
-
-        parts = jieba.lcut_for_search(q) or [q]
-    terms: list[str] = []
-    for part in parts:
-        part = part.strip()
-        if part and not _PUNCT.match(part) and part not in terms:
-            terms.append(part)
-    if any(len(t) > 1 for t in terms):
-        terms = [t for t in terms if len(t) > 1]
-    return terms[:10]
 
 
 def search_text_of(*, title: str, body: str) -> str:
@@ -284,6 +276,26 @@ def share_get(*, token: str) -> Share:
     if share is None:
         raise errors.share_not_found()
     return share
+
+
+def post_in_community(community_id: int, post_id: int) -> bool:
+    """The post exists in that community (any status): a report target (registered in `ContentConfig.ready`)."""
+    return Post.objects.filter(pk=post_id, community_id=community_id).exists()
+
+
+def comment_in_community(community_id: int, comment_id: int) -> bool:
+    """The comment exists under a post of that community (any status): a report target."""
+    return Comment.objects.filter(pk=comment_id, post__community_id=community_id).exists()
+
+
+def posts_by_id(*, post_ids: set[int]) -> dict[int, Post]:
+    """Posts by id with their author and community (no visibility check: for credit and reports, not readers)."""
+    return {p.pk: p for p in Post.objects.select_related("author", "community").filter(pk__in=post_ids)}
+
+
+def sharers_by_token(*, tokens: set[str]) -> dict[str, int]:
+    """Share token -> the sharer's user id, for the tokens that exist."""
+    return dict(Share.objects.filter(token__in=tokens).values_list("token", "sharer_id"))
 
 
 def checkin_streak(*, user: Any, community: Community) -> int:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,16 +15,17 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from quanzi.accounts.models import User
-from quanzi.catalog.selectors import community_shelf, post_products
 from quanzi.communities import selectors as community_selectors
-from quanzi.communities.models import Community
 from quanzi.communities.selectors import community_get, has_perm, membership_get
 from quanzi.content import selectors, services
 from quanzi.content.enums import PostKind
 from quanzi.content.models import Post
+from quanzi.core.pages import call_service, page_of
 from quanzi.core.timeutil import SHANGHAI
-from quanzi.web.util import call_service, page_of
+
+if TYPE_CHECKING:
+    from quanzi.accounts.models import User
+    from quanzi.communities.models import Community
 
 
 def _user(request: HttpRequest) -> Any:
@@ -114,11 +115,6 @@ def search(request: HttpRequest) -> HttpResponse:
 def _detail_ctx(request: HttpRequest, post: Post, **extra: Any) -> dict[str, Any]:
     user = _user(request)
     community = post.community
-    products = list(post_products(post_id=post.pk))
-    can_attach = (user is not None and post.author_id == user.pk
-                  and has_perm(user=user, community=community, perm="pick_products"))
-    attached = {p.pk for p in products}
-    card_choices = [p for p in community_shelf(community=community) if p.pk not in attached] if can_attach else []
     return {
         "post": post, "community": community,
         "comments": list(selectors.comment_tree(post=post, viewer=user)),
@@ -126,7 +122,6 @@ def _detail_ctx(request: HttpRequest, post: Post, **extra: Any) -> dict[str, Any
         "can_moderate": selectors.can_moderate(user=user, community=community),
         "is_author": user is not None and post.author_id == user.pk,
         "is_public": selectors.post_is_public(post),
-        "products": products, "can_attach": can_attach, "card_choices": card_choices,
         **extra,
     }
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from quanzi.core.models import Event
+from quanzi.core.models import Event, Touch
 
 
 @admin.register(Event)
@@ -9,6 +9,22 @@ class EventAdmin(admin.ModelAdmin):
     list_filter = ("name",)
     search_fields = ("name", "share_token")
     readonly_fields = [f.name for f in Event._meta.fields]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(Touch)
+class TouchAdmin(admin.ModelAdmin):
+    """The touches the order credit reads (written by `core.events.touch_record`): read-only, like the log."""
+
+    list_display = ("created_at", "kind", "user", "post_id", "product_id", "community_id", "share_token")
+    list_filter = ("kind",)
+    search_fields = ("share_token",)
+    readonly_fields = [f.name for f in Touch._meta.fields]
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return False

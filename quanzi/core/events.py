@@ -1,12 +1,34 @@
-"""`track()`: the one way every service appends to the event log."""
+"""`track()`: the one way every service appends to the event log; `touch_record()`: the touches an order's credit
+reads. The names and props `track()` accepts are the contract in `quanzi/core/event_catalogue.py`."""
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 from typing import Any
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
-from quanzi.core.models import Event
+from quanzi.core.enums import TouchKind
+from quanzi.core.event_catalogue import problems
+from quanzi.core.models import Event, Touch
+
+logger = logging.getLogger("quanzi.events")
+
+
+def _strict() -> bool:
+    """Tests and DEBUG fail loudly on a call that breaks the catalogue; production logs it and keeps the event."""
+    return bool(settings.DEBUG or getattr(settings, "TESTING", False))
+
+
+def _when(at: dt.datetime | None) -> dt.datetime:
+    if at is None:
+        return timezone.now()  # looked up at call time: the demo builder's clock moves it
+    if timezone.is_naive(at):
+        raise ValueError("track(at=...) needs an aware datetime")
+    return at
 
 
 def track(
@@ -16,19 +38,58 @@ def track(
     obj: models.Model | None = None,
     community_id: int | None = None,
     share_token: str = "",
+    at: dt.datetime | None = None,
     **props: Any,
 ) -> Event:
-    """Append one event: who (`user`), what (`name`), which object, which community, which share token.
+    """Append one event: who (`user`), what (`name`), which object, which community, which share token, when
+    (`at`: now unless history is being imported), and the event's props as the catalogue declares them.
 
     Called inside the service's transaction, so a rolled-back write leaves no event behind.
     """
     user_id = getattr(user, "pk", None) if user is not None and getattr(user, "is_authenticated", False) else None
+    object_type = (obj._meta.model_name or "") if obj is not None else ""
+    stored = {k: v for k, v in props.items() if v is not None}
+    wrong = problems(name, object_type=object_type, props=stored)
+    if wrong:
+        if _strict():
+            raise ValueError("; ".join(wrong))
+        logger.error("event breaks the catalogue: %s", "; ".join(wrong))
     return Event.objects.create(
         name=name,
         user_id=user_id,
-        object_type=(obj._meta.model_name or "") if obj is not None else "",
+        object_type=object_type,
         object_id=obj.pk if obj is not None else None,
         community_id=community_id,
         share_token=share_token or "",
-        props={k: v for k, v in props.items() if v is not None},
+        props=stored,
+        created_at=_when(at),
     )
+
+
+def touch_record(
+    *,
+    user: Any,
+    kind: str,
+    post_id: int,
+    product_id: int | None = None,
+    share_token: str = "",
+    community_id: int | None = None,
+    at: dt.datetime | None = None,
+) -> Touch | None:
+    """Record a touch that may credit a later order (`orders.selectors.order_attribution` reads only these):
+    a click on a product card in a post (`card_click`, with the product), or a view of a post through a share
+    link (`share_view`, with the token). Called next to the `track()` of the same moment. Anonymous visitors
+    leave no touch (no order can follow without a login)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    if kind == TouchKind.CARD_CLICK:
+        if product_id is None:
+            raise ValueError("a card_click touch needs its product_id")
+    elif kind == TouchKind.SHARE_VIEW:
+        if not share_token:
+            raise ValueError("a share_view touch needs its share token")
+    else:
+        raise ValueError(f"unknown touch kind {kind!r}")
+    return Touch.objects.create(
+        user_id=user.pk, kind=kind, product_id=product_id, post_id=post_id, share_token=(share_token or "")[:32],
+        community_id=community_id, created_at=_when(at))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 
@@ -33,3 +34,20 @@ def format_yuan(amount_fen: int) -> str:
     sign = "-" if amount_fen < 0 else ""
     a = abs(amount_fen)
     return f"{sign}¥{a // 100}.{a % 100:02d}"
+
+
+_YUAN_RE = re.compile(r"^(0|[1-9]\d{0,11})(?:\.(\d{1,2}))?$")
+
+
+def parse_yuan(text: object, *, symbol: bool = False) -> int:
+    """A yuan amount as written ("12.3") to integer fen (1230), exactly: no float, no rounding. Only a plain
+    non-negative amount: digits without leading zeros, at most two decimals, at most 12 digits before the point.
+    `symbol` also takes a leading ¥ / ￥ (what people type in a form). Raises ValueError for anything else."""
+    s = str(text if text is not None else "").strip()
+    if symbol:
+        s = s.removeprefix("¥").removeprefix("￥").strip()
+    match = _YUAN_RE.match(s)
+    if match is None:
+        raise ValueError(f"not a yuan amount: {str(text)[:40]!r}")
+    whole, frac = match.group(1), (match.group(2) or "").ljust(2, "0")
+    return int(whole) * 100 + int(frac)

@@ -94,7 +94,8 @@ def cart_clear(request: HttpRequest) -> Status:
 @router.post("/quote", response={200: QuoteOut, 204: None})
 def quote(request: HttpRequest, data: QuoteIn) -> Quote | Status:
     items = None if data.items is None else [(i.sku_id, i.quantity) for i in data.items]
-    result = selectors.quote_preview(user=current_user(request), items=items)
+    result = selectors.quote_preview(user=current_user(request), items=items,
+                                     options=data.options.as_options() if data.options else None)
     return result if result is not None else Status(204, None)
 
 
@@ -103,7 +104,8 @@ def checkout(request: HttpRequest, data: CheckoutIn) -> Status:
     items = None if data.items is None else [(i.sku_id, i.quantity) for i in data.items]
     session: CheckoutSession = services.order_place(
         user=current_user(request), address_id=data.address_id, items=items,
-        idempotency_key=data.idempotency_key, expected_total_fen=data.expected_total_fen, note=data.note)
+        idempotency_key=data.idempotency_key, expected_total_fen=data.expected_total_fen, note=data.note,
+        options=data.options.as_options() if data.options else None)
     return Status(201, session)
 
 

@@ -6,3 +6,10 @@ class OrdersConfig(AppConfig):
     name = "quanzi.orders"
     label = "orders"
     verbose_name = _("订单")
+
+    def ready(self) -> None:
+        from quanzi.catalog import hooks
+        from quanzi.orders.selectors import stock_held_expired
+
+        # units held by unpaid orders past their deadline read as free on product pages and in the API at once
+        hooks.stock_freed("orders.expired_unpaid", stock_held_expired)

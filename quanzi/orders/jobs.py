@@ -27,3 +27,12 @@ def settle_due_orders() -> int:
     for order_id in ids:
         order_settle(order_id=order_id)
     return len(ids)
+
+
+@db_periodic_task(crontab(minute="*"))
+def order_moments_sweep() -> int:
+    """Run the lifecycle hooks of moments not done yet: a process that died between commit and dispatch, or a
+    hook that failed. Each hook still runs once per moment (its run row commits with its writes)."""
+    from quanzi.orders.services.moments import moments_dispatch_due
+
+    return moments_dispatch_due()

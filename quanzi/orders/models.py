@@ -293,3 +293,76 @@ class OrderLineCancellation(models.Model):
             models.UniqueConstraint(fields=["ref", "order_line"], name="uniq_line_cancel_ref"),
             models.CheckConstraint(condition=Q(quantity__gt=0), name="line_cancel_quantity_positive"),
         ]
+
+
+class OrderLineAdjustment(models.Model):
+    """What one source took off one line at checkout (stage `member`, `campaign`, `coupon`, `points`,
+    `shipping`; source such as `coupon:12` or `groupbuy:7`), so refunds, commissions and reports know which coupon
+    or campaign paid for what. Written once at placement; the line's stage amounts are their sums."""
+
+    order_line = models.ForeignKey(OrderLine, on_delete=models.CASCADE, related_name="adjustments",
+                                   verbose_name=_("订单商品"))
+    stage = models.CharField(_("环节"), max_length=16)
+    source = models.CharField(_("来源"), max_length=64)
+    label = models.CharField(_("说明"), max_length=80, blank=True, default="")
+    amount_fen = models.PositiveIntegerField(_("金额（分）"))
+
+    class Meta:
+        verbose_name = _("订单优惠明细")
+        verbose_name_plural = _("订单优惠明细")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["order_line", "stage", "source"], name="uniq_line_adjustment"),
+            models.CheckConstraint(condition=Q(amount_fen__gt=0), name="line_adjustment_positive"),
+        ]
+
+
+class OrderHold(models.Model):
+    """A plug-in holds a paid order from shipping (a group-buy that has not filled yet), with a reason the buyer
+    and the merchant both see, until it releases it. One active hold per order and source."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="holds", verbose_name=_("订单"))
+    source = models.CharField(_("来源"), max_length=64)
+    reason = models.CharField(_("原因"), max_length=200)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    released_at = models.DateTimeField(_("解除时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("暂缓发货")
+        verbose_name_plural = _("暂缓发货")
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["order", "source"], condition=Q(released_at__isnull=True),
+                                               name="uniq_active_order_hold")]
+
+
+class OrderMoment(models.Model):
+    """A moment of an order's life (paid, cancelled, refunded, completed), written in the transaction of the
+    change that made it; unique per order, kind and reference, so it happens once. `done_at` is set when every
+    hook registered for it ran (orders.hooks)."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="moments", verbose_name=_("订单"))
+    kind = models.CharField(_("时刻"), max_length=16)
+    ref = models.CharField(_("业务单号"), max_length=64, blank=True, default="")
+    amount_fen = models.PositiveIntegerField(_("金额（分）"), default=0)
+    payload = models.JSONField(_("明细"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    done_at = models.DateTimeField(_("处理完成"), null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("订单时刻")
+        verbose_name_plural = _("订单时刻")
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["order", "kind", "ref"], name="uniq_order_moment")]
+
+
+class OrderMomentRun(models.Model):
+    """One hook's run for one moment, written in the same transaction as the hook's own writes."""
+
+    moment = models.ForeignKey(OrderMoment, on_delete=models.CASCADE, related_name="runs", verbose_name=_("时刻"))
+    hook = models.CharField(_("插件"), max_length=80)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("订单时刻处理")
+        verbose_name_plural = _("订单时刻处理")
+        constraints = [models.UniqueConstraint(fields=["moment", "hook"], name="uniq_moment_hook_run")]

@@ -32,6 +32,10 @@ class Adjustment:
     sku_ids: frozenset[int] | None = None
     merchant_id: int | None = None
     source: str = ""  # e.g. "coupon:12" so the plug-in can redeem it at placement
+    # filled by `price_checkout`: what it actually took off each line (sku id -> fen), or, for a shipping
+    # adjustment, off each merchant's fee (merchant id -> fen); they sum to `amount_fen`
+    per_line: dict[int, int] = field(default_factory=dict)
+    per_merchant: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -177,9 +181,9 @@ def shipping_fee(rule: ShippingRule | None, *, pieces: int, weight_g: int, goods
 
 
 def spread(lines: list[PricedLine], amount_fen: int, *, attr: str,
-           weights: list[int] | None = None) -> int:
+           weights: list[int] | None = None, into: dict[int, int] | None = None) -> int:
     """Spread `amount_fen` over `lines` by largest remainder; capped at what the lines still cost. Returns the
-    amount actually applied."""
+    amount actually applied; `into` (sku id -> fen) receives each line's part."""
     if not lines or amount_fen <= 0:
         return 0
     room = [ln.goods_payable_fen for ln in lines]
@@ -199,6 +203,8 @@ def spread(lines: list[PricedLine], amount_fen: int, *, attr: str,
         excess -= give
     for ln, p in zip(lines, parts, strict=True):
         setattr(ln, attr, getattr(ln, attr) + p)
+        if into is not None and p:
+            into[ln.sku_id] = into.get(ln.sku_id, 0) + p
     return amount_fen
 
 
@@ -232,7 +238,9 @@ def price_checkout(*, user: Any, items: list[tuple[SkuFacts, int]],
         for adjuster in registry:
             for adj in adjuster(ctx):
                 adj.stage = stage
-                adj.amount_fen = spread(_eligible(lines, adj), adj.amount_fen, attr=_STAGE_FIELD[stage])
+                adj.per_line = {}
+                adj.amount_fen = spread(_eligible(lines, adj), adj.amount_fen, attr=_STAGE_FIELD[stage],
+                                        into=adj.per_line)
                 ctx.applied.append(adj)
     # shipping per merchant, spread over that merchant's lines by their list amount
     merchants: dict[int, list[PricedLine]] = {}
@@ -247,11 +255,14 @@ def price_checkout(*, user: Any, items: list[tuple[SkuFacts, int]],
     for adjuster in SHIPPING_ADJUSTERS:
         for adj in adjuster(ctx):
             remaining = max(0, adj.amount_fen)
+            adj.per_merchant = {}
             for mq in quotes:
                 if adj.merchant_id is None or adj.merchant_id == mq.merchant_id:
                     off = min(mq.shipping_fen, remaining)
                     mq.shipping_fen -= off
                     remaining -= off
+                    if off:
+                        adj.per_merchant[mq.merchant_id] = off
             adj.amount_fen = max(0, adj.amount_fen) - remaining
             adj.stage = "shipping"
             ctx.applied.append(adj)

@@ -5,23 +5,37 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.apps import apps
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from quanzi.catalog import selectors as catalog_selectors
 from quanzi.catalog.enums import MerchantStatus
-from quanzi.catalog.models import Merchant, PostProduct, Sku
-from quanzi.communities.models import Community
-from quanzi.communities.selectors import has_perm
+from quanzi.catalog.models import PostProduct
+from quanzi.communities.selectors import community_by_id, has_perm
+from quanzi.content.selectors import posts_by_id, sharers_by_token
+from quanzi.core.enums import TouchKind
 from quanzi.core.errors import InvalidInput
-from quanzi.core.models import Event
+from quanzi.core.models import Touch
 from quanzi.orders import errors, rules
 from quanzi.orders.enums import OrderStatus
-from quanzi.orders.models import Address, CartItem, Order, OrderLine, ShippingTemplate, TrackingEvent
+from quanzi.orders.errors import ErrorCode
+from quanzi.orders.models import (
+    Address,
+    CartItem,
+    Order,
+    OrderHold,
+    OrderLine,
+    OrderPayment,
+    ShippingTemplate,
+    TrackingEvent,
+)
 from quanzi.orders.pricing import Quote, ShippingRule, SkuFacts, price_checkout
+
+if TYPE_CHECKING:
+    from quanzi.catalog.models import Merchant, Sku
 
 # --- attribution -------------------------------------------------------------------------------------------------
 
@@ -46,50 +60,41 @@ def _kol_of(post: Any) -> int | None:
 def order_attribution(*, user_id: int, product_ids: list[int], at: dt.datetime | None = None) -> dict[int, Credit]:
     """Last-touch credit per product within the attribution window before `at`.
 
-    A touch is either a click on that product's card in a post (`product.card_click`), or a view through a share
-    link (`post.view` with a share token) of a post that carries that product's card. The latest touch wins.
-    Products with no touch are left out."""
+    The touches are `core.Touch` rows (written by `core.events.touch_record`): a click on that product's card in a
+    post (`card_click`), or a view through a share link (`share_view`) of a post that carries that product's card.
+    The latest touch wins. Products with no touch are left out."""
     at = at or timezone.now()
     since = at - dt.timedelta(days=rules.attribution_days())
-    events = list(
-        Event.objects.filter(user_id=user_id, created_at__gte=since, created_at__lte=at,
-                             name__in=("product.card_click", "post.view"))
-        .exclude(name="post.view", share_token="")
-        .order_by("-created_at", "-id")[:500]
-    )
-    if not events:
+    touches = list(Touch.objects.filter(user_id=user_id, created_at__gte=since, created_at__lte=at)
+                   .order_by("-created_at", "-id")[:500])
+    if not touches:
         return {}
     wanted = set(product_ids)
-    viewed_posts = {e.object_id for e in events if e.name == "post.view" and e.object_id is not None}
+    viewed_posts = {t.post_id for t in touches if t.kind == TouchKind.SHARE_VIEW}
     cards: dict[int, set[int]] = {}
     for post_id, product_id in PostProduct.objects.filter(post_id__in=viewed_posts, product_id__in=wanted)\
             .values_list("post_id", "product_id"):
         cards.setdefault(post_id, set()).add(product_id)
-    touches: dict[int, tuple[Event, int]] = {}  # product -> (event, post id)
-    for e in events:
-        if e.name == "product.card_click":
-            post_id = e.props.get("post_id")
-            if e.object_id in wanted and e.object_id not in touches and isinstance(post_id, int):
-                touches[e.object_id] = (e, post_id)
-        elif e.object_id is not None:
-            for product_id in cards.get(e.object_id, set()):
-                touches.setdefault(product_id, (e, e.object_id))
-        if len(touches) == len(wanted):
+    credited: dict[int, Touch] = {}  # product -> its latest touch
+    for t in touches:
+        if t.kind == TouchKind.CARD_CLICK:
+            if t.product_id is not None and t.product_id in wanted and t.product_id not in credited:
+                credited[t.product_id] = t
+        else:
+            for product_id in cards.get(t.post_id, set()):
+                credited.setdefault(product_id, t)
+        if len(credited) == len(wanted):
             break
-    if not touches:
+    if not credited:
         return {}
-    post_model = apps.get_model("content", "Post")
-    share_model = apps.get_model("content", "Share")
-    posts = {p.pk: p for p in post_model.objects.select_related("author", "community")
-             .filter(pk__in={post_id for _e, post_id in touches.values()})}
-    tokens = {e.share_token for e, _p in touches.values() if e.share_token}
-    sharers = dict(share_model.objects.filter(token__in=tokens).values_list("token", "sharer_id"))
+    posts = posts_by_id(post_ids={t.post_id for t in credited.values()})
+    sharers = sharers_by_token(tokens={t.share_token for t in credited.values() if t.share_token})
     out: dict[int, Credit] = {}
-    for product_id, (e, post_id) in touches.items():
-        post = posts.get(post_id)
+    for product_id, t in credited.items():
+        post = posts.get(t.post_id)
         out[product_id] = Credit(
-            share_token=e.share_token, post_id=post_id, sharer_id=sharers.get(e.share_token),
-            kol_id=_kol_of(post), community_id=e.community_id or (post.community_id if post else None),
+            share_token=t.share_token, post_id=t.post_id, sharer_id=sharers.get(t.share_token),
+            kol_id=_kol_of(post), community_id=t.community_id or (post.community_id if post else None),
         )
     return out
 
@@ -147,12 +152,12 @@ def cart_items(*, user: Any) -> list[CartItem]:
                 .select_related("sku__product__merchant").prefetch_related("sku__product__images"))
 
 
-def cart_view(*, user: Any) -> CartView:
+def cart_view(*, user: Any, options: dict[str, Any] | None = None) -> CartView:
     """The cart with a price preview of the items that can be bought now; the rest are listed apart."""
     items = cart_items(user=user)
     ok = [i for i in items if sku_sellable(i.sku)]
     bad = [i for i in items if not sku_sellable(i.sku)]
-    quote = quote_for(user=user, items=[(i.sku, i.quantity) for i in ok]) if ok else None
+    quote = quote_for(user=user, items=[(i.sku, i.quantity) for i in ok], options=options) if ok else None
     return CartView(items=ok, unavailable=bad, quote=quote)
 
 
@@ -161,12 +166,13 @@ def cart_view(*, user: Any) -> CartView:
 
 def _with_details(qs: QuerySet[Order]) -> QuerySet[Order]:
     return qs.select_related("merchant", "buyer").prefetch_related(
-        "lines", Prefetch("shipment__events", queryset=TrackingEvent.objects.all()), "status_changes")
+        "lines", Prefetch("shipment__events", queryset=TrackingEvent.objects.all()), "status_changes",
+        Prefetch("holds", queryset=OrderHold.objects.filter(released_at__isnull=True), to_attr="active_holds"))
 
 
 def _check_status(status: str | None) -> None:
     if status and status not in OrderStatus.values:
-        raise InvalidInput("invalid_status", _("订单状态取值无效"))
+        raise InvalidInput(ErrorCode.INVALID_STATUS, _("订单状态取值无效"))
 
 
 def order_list_for_buyer(*, user: Any, status: str | None = None) -> QuerySet[Order]:
@@ -202,7 +208,32 @@ def order_list_to_ship(*, merchant: Merchant) -> QuerySet[Order]:
 
 
 def order_shippable(order: Order) -> bool:
-    return order.shipped_at is None and order.status in (OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED)
+    return order.shipped_at is None and order.status in (OrderStatus.PAID, OrderStatus.PARTIALLY_REFUNDED) \
+        and not order_holds(order)
+
+
+def order_holds(order: Order) -> list[OrderHold]:
+    """The active shipping holds of an order (a group-buy not filled yet …), with the reason both sides see."""
+    held = getattr(order, "active_holds", None)
+    if held is None:
+        held = list(OrderHold.objects.filter(order=order, released_at__isnull=True))
+    return list(held)
+
+
+def order_count() -> int:
+    """How many orders there are (the demo builder reports it)."""
+    return Order.objects.count()
+
+
+def order_is_party(*, user: Any, order_id: int) -> bool:
+    """The user is the order's buyer or its merchant (who may see its payments and refunds)."""
+    uid = getattr(user, "pk", None)
+    return Order.objects.filter(Q(buyer_id=uid) | Q(merchant__user_id=uid), pk=order_id).exists()
+
+
+def order_id_of_line(*, order_line_id: int) -> int | None:
+    """The order an order line belongs to (None when there is no such line); callers check who may see it."""
+    return OrderLine.objects.filter(pk=order_line_id).values_list("order_id", flat=True).first()
 
 
 def order_get_for_merchant(*, merchant: Merchant, order_id: int) -> Order:
@@ -219,14 +250,17 @@ def order_status_now(order: Order) -> str:
 def community_name(community_id: int | None) -> str:
     if community_id is None:
         return ""
-    return Community.objects.filter(pk=community_id).values_list("name", flat=True).first() or ""
+    community = community_by_id(community_id=community_id)
+    return community.name if community is not None else ""
 
 
-def quote_preview(*, user: Any, items: list[tuple[int, int]] | None) -> Quote | None:
-    """Price given (sku_id, quantity) items, or the cart when None, without placing anything."""
+def quote_preview(*, user: Any, items: list[tuple[int, int]] | None,
+                  options: dict[str, Any] | None = None) -> Quote | None:
+    """Price given (sku_id, quantity) items, or the cart when None, without placing anything; `options` are the
+    buyer's choices for the plug-ins (coupons, points, a campaign or group), as checkout takes them."""
     if items is None:
-        return cart_view(user=user).quote
-    skus = {s.pk: s for s in Sku.objects.select_related("product__merchant").filter(pk__in=[i for i, _q in items])}
+        return cart_view(user=user, options=options).quote
+    skus = catalog_selectors.skus_by_id(sku_ids=[i for i, _q in items])
     wanted: list[tuple[Sku, int]] = []
     for sku_id, quantity in items:
         sku = skus.get(sku_id)
@@ -235,28 +269,58 @@ def quote_preview(*, user: Any, items: list[tuple[int, int]] | None) -> Quote | 
         if not 1 <= quantity <= 999:
             raise errors.invalid_quantity()
         wanted.append((sku, quantity))
-    return quote_for(user=user, items=wanted) if wanted else None
+    return quote_for(user=user, items=wanted, options=options) if wanted else None
 
 
 def shipping_template_get(*, merchant: Merchant) -> ShippingTemplate | None:
     return ShippingTemplate.objects.filter(merchant=merchant).first()
 
 
-def available_stock(*, sku_ids: list[int]) -> dict[int, int]:
-    """Stock as it reads now: units held by unpaid orders past their deadline count as free even before a job or
-    the next checkout gives them back."""
+def stock_held_expired(sku_ids: list[int]) -> dict[int, int]:
+    """Units of these SKUs held by unpaid orders past their deadline whose stock has not gone back yet: they read
+    as free already (registered with `catalog.hooks` in `OrdersConfig.ready`)."""
     now = timezone.now()
-    held = dict(
+    return dict(
         OrderLine.objects.filter(sku_id__in=sku_ids, order__status=OrderStatus.PENDING_PAYMENT,
                                  order__expires_at__lte=now, order__stock_released=False)
         .values("sku_id").annotate(n=Sum("quantity")).values_list("sku_id", "n"))
-    stock = dict(Sku.objects.filter(pk__in=sku_ids).values_list("pk", "stock"))
-    return {pk: s + int(held.get(pk) or 0) for pk, s in stock.items()}
 
 
-def attach_available_stock(skus: list[Sku]) -> list[Sku]:
-    """Set `sku.available` (see `available_stock`) on each SKU, for pages and API output."""
-    counts = available_stock(sku_ids=[s.pk for s in skus])
-    for s in skus:
-        s.available = counts.get(s.pk, s.stock)  # type: ignore[attr-defined]
-    return skus
+def available_stock(*, sku_ids: list[int]) -> dict[int, int]:
+    """Stock as it reads now, expired holds counted as free (`catalog.selectors.available_stock`)."""
+    return catalog_selectors.available_stock(sku_ids=sku_ids)
+
+
+# --- for settlements (what a merchant sold in a period) --------------------------------------------------------
+
+
+def lines_paid_in(*, merchant_id: int, start_at: dt.datetime, end_at: dt.datetime) -> QuerySet[OrderLine]:
+    """The merchant's order lines whose order took its payment in [start_at, end_at), with the order, in time
+    order."""
+    return (OrderLine.objects.filter(order__merchant_id=merchant_id, order__paid_at__gte=start_at,
+                                     order__paid_at__lt=end_at)
+            .select_related("order").order_by("order__paid_at", "order_id", "pk"))
+
+
+def merchant_ids_paid_in(*, start_at: dt.datetime, end_at: dt.datetime) -> QuerySet[Order, Any]:
+    """A values() subquery: the merchants with an order paid in [start_at, end_at)."""
+    return Order.objects.filter(paid_at__gte=start_at, paid_at__lt=end_at).values("merchant_id")
+
+
+def orders_by_id(*, order_ids: Any) -> dict[int, Order]:
+    return {o.pk: o for o in Order.objects.filter(pk__in=list(order_ids))}
+
+
+def commission_by_order(*, order_ids: Any) -> dict[int, int]:
+    """The commission recorded on each order's lines, summed per order (0 for an order without lines)."""
+    ids = list(order_ids)
+    commission = {o: 0 for o in ids}
+    for order_id, c in OrderLine.objects.filter(order_id__in=ids).values_list("order_id", "commission_fen"):
+        commission[order_id] += c
+    return commission
+
+
+def applied_payment_refs() -> QuerySet[OrderPayment, Any]:
+    """A values() subquery: the payment references the orders took (applied), as opposed to money an order could
+    not take (late or duplicate payments)."""
+    return OrderPayment.objects.filter(applied=True).values("payment_ref")

@@ -8,6 +8,4 @@ urlpatterns = [
     path("cart/set/<int:sku_id>/", views.cart_set, name="cart-set"),
     path("checkout/", views.checkout, name="checkout"),
     path("orders/", views.order_list, name="orders"),
-    path("orders/<int:order_id>/", views.order_detail, name="order_detail"),
-    path("orders/<int:order_id>/<str:action>/", views.order_action, name="order-action"),
 ]

@@ -1,5 +1,6 @@
-"""Buyer pages: cart, checkout (with the price waterfall), my orders, order detail with tracking. Thin: the
-services and selectors do the work."""
+"""Buyer pages: cart, checkout (with the price waterfall), my orders. The order page itself (tracking, the
+cashier, after-sales) combines payments and aftersales, so it is a page of the top layer (`quanzi/web/views.py`).
+Thin: the services and selectors do the work."""
 
 from __future__ import annotations
 
@@ -13,11 +14,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from quanzi.aftersales import selectors as aftersale_selectors
 from quanzi.core.errors import DomainError
+from quanzi.core.pages import call_service, page_of
 from quanzi.orders import selectors, services
 from quanzi.orders.enums import OrderStatus
-from quanzi.web.util import call_service, page_of
 
 
 def _int(value: Any, default: int = 0) -> int:
@@ -110,42 +110,3 @@ def order_list(request: HttpRequest) -> HttpResponse:
     page = page_of(request, selectors.order_list_for_buyer(user=request.user, status=status))
     return render(request, "orders/list.html", {"page": page, "status": status or "",
                                                 "statuses": OrderStatus.choices, "nav": "me"})
-
-
-# statuses (as read now) from which the buyer may open an after-sales request (the service has the last word)
-AFTERSALE_STATUSES = frozenset({OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.DELIVERED, OrderStatus.COMPLETED,
-                                OrderStatus.PARTIALLY_REFUNDED})
-
-
-@login_required
-def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
-    order = selectors.order_get_for_buyer(user=request.user, order_id=order_id)
-    status = selectors.order_status_now(order)
-    return render(request, "orders/detail.html", {
-        "order": order, "status": status,
-        "can_aftersale": status in AFTERSALE_STATUSES and order.paid_fen > order.refunded_fen,
-        "can_review": bool(aftersale_selectors.reviewable_lines(user=request.user, order=order)),
-        "aftersales": list(aftersale_selectors.request_list_for_buyer(user=request.user, order_id=order.pk)),
-        "nav": "me"})
-
-
-@login_required
-@require_POST
-def order_action(request: HttpRequest, order_id: int, action: str) -> HttpResponse:
-    errors: list[str] = []
-    if action == "cancel":
-        call_service(errors, services.order_cancel, user=request.user, order_id=order_id)
-    elif action == "confirm":
-        call_service(errors, services.order_confirm_receipt, user=request.user, order_id=order_id)
-    elif action == "pay":
-        from quanzi.payments import services as payment_services  # the cashier belongs to payments
-
-        payment = call_service(errors, payment_services.payment_create, user=request.user, order_id=order_id,
-                               gateway="sandbox")
-        if payment is not None:
-            return redirect("payments:sandbox_pay", payment_no=payment.payment_no)
-    else:
-        errors.append(_("未知操作"))
-    for e in errors:
-        messages.error(request, e)
-    return redirect("order_detail", order_id=order_id)

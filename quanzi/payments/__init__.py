@@ -10,6 +10,7 @@ For other apps (call these; never the models):
 - ``services.refund_retry(refund_no=)``; ``selectors.refund_list_for_order(user=, order_id=)``,
   ``selectors.refunded_fen_for_order(order_id=)``.
 
-Gateways live in ``payments.gateways`` (``get_gateway(name)``): ``sandbox`` always; ``wechat`` and ``alipay`` when
-``settings.QUANZI_PAYMENTS`` configures them (see ``payments.conf``).
+Gateways live in ``payments.gateways`` (``get_gateway(name)``): each only when configured:
+``sandbox`` with ``settings.QUANZI_SANDBOX_PAYMENTS`` (demo, tests), ``wechat`` and ``alipay`` when
+``settings.QUANZI_PAYMENTS`` has their block (see ``payments.conf``).
 """

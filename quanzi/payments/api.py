@@ -9,8 +9,7 @@ from ninja.pagination import paginate
 from quanzi.api_auth import current_user, required
 from quanzi.core.pagination import PageNumber
 from quanzi.payments import selectors, services
-from quanzi.payments.enums import GatewayName
-from quanzi.payments.gateways import available_gateways, get_gateway
+from quanzi.payments.gateways import get_gateway
 from quanzi.payments.models import Payment
 from quanzi.payments.schemas import GatewayOut, PaymentIn, PaymentOut, RefundOut
 
@@ -19,7 +18,7 @@ router = Router(tags=["payments 支付"])
 
 @router.get("/gateways", response=list[GatewayOut], auth=None)
 def gateways(request: HttpRequest) -> list[dict[str, str]]:
-    return [{"name": n, "label": str(GatewayName(n).label)} for n in available_gateways()]
+    return selectors.gateway_choices()
 
 
 @router.post("/", response={201: PaymentOut}, auth=required)

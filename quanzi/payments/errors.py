@@ -1,8 +1,50 @@
 """Payment error codes. Callback rejections carry a code the gateway log and the tests can read."""
 
+from enum import StrEnum
+
 from django.utils.translation import gettext_lazy as _
 
 from quanzi.core.errors import Conflict, DomainError, InvalidInput, NotFound
+
+
+class ErrorCode(StrEnum):
+    """Every error code the payments app raises (payments, gateway callbacks, refunds); the API description lists them
+    (quanzi/api_errors.py) and quanzi/core/tests/test_error_codes.py keeps this list complete."""
+
+    AMOUNT_MISMATCH = "amount_mismatch"
+    BAD_AMOUNT = "bad_amount"
+    BAD_BODY = "bad_body"
+    BAD_SIGNATURE = "bad_signature"
+    CALLBACK_REJECTED = "callback_rejected"
+    DECRYPT_FAILED = "decrypt_failed"
+    GATEWAY_ERROR = "gateway_error"
+    GATEWAY_MISCONFIGURED = "gateway_misconfigured"
+    GATEWAY_UNAVAILABLE = "gateway_unavailable"
+    ILLEGAL_TRANSITION = "illegal_transition"
+    MERCHANT_MISMATCH = "merchant_mismatch"
+    MISSING_SIGNATURE = "missing_signature"
+    NOT_AUTHENTICATED = "not_authenticated"
+    ORDER_AMOUNT_INVALID = "order_amount_invalid"
+    ORDER_NOT_FOUND = "order_not_found"
+    ORDER_NOT_PAYABLE = "order_not_payable"
+    PAYMENT_NOT_FOUND = "payment_not_found"
+    PAYMENT_NOT_PAYABLE = "payment_not_payable"
+    PAYMENT_NOT_REFUNDABLE = "payment_not_refundable"
+    PAYMENT_STATE_CHANGED = "payment_state_changed"
+    REFUND_AMOUNT_INVALID = "refund_amount_invalid"
+    REFUND_EXCEEDS_PAID = "refund_exceeds_paid"
+    REFUND_LINES_INVALID = "refund_lines_invalid"
+    REFUND_NO_CONFLICT = "refund_no_conflict"
+    REFUND_NO_INVALID = "refund_no_invalid"
+    REFUND_NOT_FOUND = "refund_not_found"
+    REFUND_NOT_RETRYABLE = "refund_not_retryable"
+    SANDBOX_NOT_CONFIGURED = "sandbox_not_configured"
+    STALE_NOTIFICATION = "stale_notification"
+    TXN_MISMATCH = "txn_mismatch"
+    UNKNOWN_PAYMENT = "unknown_payment"
+    UNKNOWN_PLATFORM_KEY = "unknown_platform_key"
+    UNSUPPORTED_ALGORITHM = "unsupported_algorithm"
+    UNSUPPORTED_SIGNATURE_TYPE = "unsupported_signature_type"
 
 
 class CallbackRejected(DomainError):
@@ -13,56 +55,65 @@ class CallbackRejected(DomainError):
 
 
 def gateway_unavailable(name: str) -> NotFound:
-    return NotFound("gateway_unavailable", _("支付方式不可用：%(name)s") % {"name": name})
+    return NotFound(ErrorCode.GATEWAY_UNAVAILABLE, _("支付方式不可用：%(name)s") % {"name": name})
 
 
 def payment_not_found() -> NotFound:
-    return NotFound("payment_not_found", _("支付单不存在"))
+    return NotFound(ErrorCode.PAYMENT_NOT_FOUND, _("支付单不存在"))
 
 
 def order_not_found() -> NotFound:
-    return NotFound("order_not_found", _("订单不存在"))
+    return NotFound(ErrorCode.ORDER_NOT_FOUND, _("订单不存在"))
 
 
 def order_not_payable() -> Conflict:
-    return Conflict("order_not_payable", _("订单当前状态不能付款"))
+    return Conflict(ErrorCode.ORDER_NOT_PAYABLE, _("订单当前状态不能付款"))
 
 
 def order_amount_invalid() -> InvalidInput:
-    return InvalidInput("order_amount_invalid", _("订单应付金额无效"))
+    return InvalidInput(ErrorCode.ORDER_AMOUNT_INVALID, _("订单应付金额无效"))
 
 
 def payment_not_payable() -> Conflict:
-    return Conflict("payment_not_payable", _("该支付单已支付或已关闭"))
+    return Conflict(ErrorCode.PAYMENT_NOT_PAYABLE, _("该支付单已支付或已关闭"))
 
 
 def refund_amount_invalid() -> InvalidInput:
-    return InvalidInput("refund_amount_invalid", _("退款金额必须大于 0"))
+    return InvalidInput(ErrorCode.REFUND_AMOUNT_INVALID, _("退款金额必须大于 0"))
 
 
 def refund_no_invalid() -> InvalidInput:
-    return InvalidInput("refund_no_invalid", _("退款单号需 1–64 个字母、数字、- 或 _"))
+    return InvalidInput(ErrorCode.REFUND_NO_INVALID, _("退款单号需 1–64 个字母、数字、- 或 _"))
 
 
 def refund_exceeds_paid() -> Conflict:
-    return Conflict("refund_exceeds_paid", _("退款总额不能超过实付金额"))
+    return Conflict(ErrorCode.REFUND_EXCEEDS_PAID, _("退款总额不能超过实付金额"))
 
 
 def refund_not_refundable() -> Conflict:
-    return Conflict("payment_not_refundable", _("该订单没有可退款的支付"))
+    return Conflict(ErrorCode.PAYMENT_NOT_REFUNDABLE, _("该订单没有可退款的支付"))
 
 
 def refund_not_found() -> NotFound:
-    return NotFound("refund_not_found", _("退款单不存在"))
+    return NotFound(ErrorCode.REFUND_NOT_FOUND, _("退款单不存在"))
 
 
 def refund_no_conflict() -> Conflict:
-    return Conflict("refund_no_conflict", _("该退款单号已用于另一笔不同的退款"))
+    return Conflict(ErrorCode.REFUND_NO_CONFLICT, _("该退款单号已用于另一笔不同的退款"))
 
 
 def refund_not_retryable() -> Conflict:
-    return Conflict("refund_not_retryable", _("只有失败的退款可以重试"))
+    return Conflict(ErrorCode.REFUND_NOT_RETRYABLE, _("只有失败的退款可以重试"))
 
 
-def rejected(code: str, message: str) -> CallbackRejected:
+def rejected(code: ErrorCode, message: str) -> CallbackRejected:
     return CallbackRejected(code, message)
+
+
+def illegal_transition(kind: str, current: str, target: str) -> Conflict:
+    return Conflict(ErrorCode.ILLEGAL_TRANSITION, _("%(k)s当前状态为「%(c)s」，不能变为「%(t)s」")
+                    % {"k": kind, "c": current, "t": target})
+
+
+def refund_lines_invalid() -> InvalidInput:
+    return InvalidInput(ErrorCode.REFUND_LINES_INVALID, _("退款分摊到商品的金额须为非负整数（分），且合计等于退款金额"))

@@ -98,6 +98,8 @@ class Refund(models.Model):
     error_code = models.CharField(_("失败原因码"), max_length=64, blank=True, default="")
     error_message = models.CharField(_("失败说明"), max_length=200, blank=True, default="")
     book_on_order = models.BooleanField(_("退款成功后记入订单"), default=True)
+    # how the refund splits over the order's lines (order line id -> fen), booked on the order with it, once
+    lines = models.JSONField(_("分摊到订单商品"), default=dict, blank=True)
     attempts = models.PositiveIntegerField(_("提交次数"), default=0)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                      related_name="+", verbose_name=_("发起人"))
@@ -113,3 +115,39 @@ class Refund(models.Model):
 
     def __str__(self) -> str:
         return self.refund_no
+
+
+class PaymentStatusChange(models.Model):
+    """Audit row of every payment move (payments.rules.PAYMENT_TRANSITIONS)."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="status_changes",
+                                verbose_name=_("支付单"))
+    from_status = models.CharField(_("原状态"), max_length=16)
+    to_status = models.CharField(_("新状态"), max_length=16)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="+", verbose_name=_("操作人"))
+    note = models.CharField(_("说明"), max_length=200, blank=True, default="")
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("支付状态记录")
+        verbose_name_plural = _("支付状态记录")
+        ordering = ["id"]
+
+
+class RefundStatusChange(models.Model):
+    """Audit row of every refund move (payments.rules.REFUND_TRANSITIONS)."""
+
+    refund = models.ForeignKey(Refund, on_delete=models.CASCADE, related_name="status_changes",
+                               verbose_name=_("退款单"))
+    from_status = models.CharField(_("原状态"), max_length=16)
+    to_status = models.CharField(_("新状态"), max_length=16)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="+", verbose_name=_("操作人"))
+    note = models.CharField(_("说明"), max_length=200, blank=True, default="")
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("退款状态记录")
+        verbose_name_plural = _("退款状态记录")
+        ordering = ["id"]

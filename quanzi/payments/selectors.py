@@ -9,9 +9,16 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from quanzi.orders import selectors as order_selectors
 from quanzi.payments import errors
-from quanzi.payments.enums import RefundKind, RefundStatus
+from quanzi.payments.enums import GatewayName, RefundKind, RefundStatus
+from quanzi.payments.gateways import available_gateways
 from quanzi.payments.models import Payment, Refund
+
+
+def gateway_choices() -> list[dict[str, str]]:
+    """The payment methods a buyer may choose now (only configured gateways), with their labels."""
+    return [{"name": n, "label": str(GatewayName(n).label)} for n in available_gateways()]
 
 
 def payment_get_for_payer(*, user: Any, payment_no: str) -> Payment:
@@ -23,10 +30,7 @@ def payment_get_for_payer(*, user: Any, payment_no: str) -> Payment:
 
 
 def _order_visible(user: Any, order_id: int) -> bool:
-    from quanzi.orders.models import Order
-
-    uid = getattr(user, "pk", None)
-    return Order.objects.filter(Q(buyer_id=uid) | Q(merchant__user_id=uid), pk=order_id).exists()
+    return order_selectors.order_is_party(user=user, order_id=order_id)
 
 
 def payment_list_for_order(*, user: Any, order_id: int) -> QuerySet[Payment]:
@@ -65,3 +69,20 @@ def refunds_due_for_resubmit(*, older_than_minutes: int = 5, max_attempts: int =
     auto_failed = Q(status=RefundStatus.FAILED, kind__in=[RefundKind.ORDER_CANCELLED, RefundKind.NOT_APPLIED],
                     finished_at__lte=cutoff)
     return list(Refund.objects.filter((stale | auto_failed) & Q(attempts__lt=max_attempts)).order_by("pk")[:200])
+
+
+# --- for settlements --------------------------------------------------------------------------------------------
+
+
+def refunds_counted(*, merchant_id: int) -> QuerySet[Refund]:
+    """The merchant's refunds that succeeded at the gateway, of payments its orders took (money returned for a
+    payment an order could not take was never a sale), in time order."""
+    taken = order_selectors.applied_payment_refs()
+    return (Refund.objects.filter(order__merchant_id=merchant_id, status=RefundStatus.SUCCEEDED,
+                                  finished_at__isnull=False, payment__payment_no__in=taken)
+            .order_by("finished_at", "pk"))
+
+
+def merchant_ids_refunded_in(*, start_at: dt.datetime, end_at: dt.datetime) -> QuerySet[Refund, Any]:
+    """A values() subquery: the merchants with a refund finished in [start_at, end_at)."""
+    return Refund.objects.filter(finished_at__gte=start_at, finished_at__lt=end_at).values("order__merchant_id")

@@ -21,9 +21,10 @@ from django.utils.translation import gettext as _
 
 from quanzi.core.errors import DomainError, NotAuthenticated
 from quanzi.core.events import track
-from quanzi.core.locks import lock_row
+from quanzi.core.statemachine import StateMachine
 from quanzi.orders import selectors as order_selectors
 from quanzi.orders.enums import OrderStatus
+from quanzi.orders.locks import lock_order
 from quanzi.payments import errors
 from quanzi.payments.enums import (
     CallbackResult,
@@ -33,15 +34,37 @@ from quanzi.payments.enums import (
     RefundKind,
     RefundStatus,
 )
-from quanzi.payments.errors import CallbackRejected, rejected
+from quanzi.payments.errors import CallbackRejected, ErrorCode, rejected
 from quanzi.payments.gateways import get_gateway
 from quanzi.payments.gateways.base import RefundResult, VerifiedNotification
 from quanzi.payments.gateways.sandbox import SandboxGateway
-from quanzi.payments.models import Payment, PaymentCallback, Refund
+from quanzi.payments.locks import lock_payment, lock_refund
+from quanzi.payments.models import Payment, PaymentCallback, PaymentStatusChange, Refund, RefundStatusChange
+from quanzi.payments.rules import PAYMENT_TRANSITIONS, REFUND_TRANSITIONS
 
 REFUND_NO_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 SIGNATURE_HEADERS = ("wechatpay-signature", "wechatpay-timestamp", "wechatpay-nonce", "wechatpay-serial",
                      "wechatpay-signature-type", "x-sandbox-signature", "content-type")
+
+
+def _audit_payment(payment: Payment, from_status: str, to_status: str, actor: Any, note: str) -> None:
+    PaymentStatusChange.objects.create(payment=payment, from_status=from_status, to_status=to_status, actor=actor,
+                                       note=note)
+
+
+def _audit_refund(refund: Refund, from_status: str, to_status: str, actor: Any, note: str) -> None:
+    RefundStatusChange.objects.create(refund=refund, from_status=from_status, to_status=to_status, actor=actor,
+                                      note=note)
+
+
+PAYMENT_MACHINE: StateMachine[Payment] = StateMachine(
+    model=Payment, transitions=PAYMENT_TRANSITIONS, audit=_audit_payment,
+    illegal=lambda c, t: errors.illegal_transition(
+        str(_("支付单")), str(PaymentStatus(c).label), str(PaymentStatus(t).label)))
+REFUND_MACHINE: StateMachine[Refund] = StateMachine(
+    model=Refund, transitions=REFUND_TRANSITIONS, audit=_audit_refund,
+    illegal=lambda c, t: errors.illegal_transition(
+        str(_("退款单")), str(RefundStatus(c).label), str(RefundStatus(t).label)))
 
 
 def _new_no(prefix: str) -> str:
@@ -56,16 +79,6 @@ def _queue(task_name: str, *args: Any) -> None:
     transaction.on_commit(partial(getattr(jobs, task_name), *args))
 
 
-def _lock_payment(payment_pk: int) -> Payment:
-    """Lock the payment's order, then the payment: always in this order (the orders app locks the order first
-    too), so two transactions never wait on each other in a circle."""
-    from quanzi.orders.models import Order
-
-    order_id = Payment.objects.values_list("order_id", flat=True).get(pk=payment_pk)
-    lock_row(Order, order_id)
-    return lock_row(Payment, payment_pk)
-
-
 # --- payments ----------------------------------------------------------------------------------------------------
 
 
@@ -74,10 +87,10 @@ def payment_create(*, user: Any, order_id: int, gateway: str) -> Payment:
     """Start paying an order: only its buyer, only while it waits for payment; the amount is the order's
     payable amount. An open payment for the same order and gateway is reused (the same pay page)."""
     if user is None or not getattr(user, "is_authenticated", False):
-        raise NotAuthenticated("not_authenticated", _("请先登录"))
+        raise NotAuthenticated(ErrorCode.NOT_AUTHENTICATED, _("请先登录"))
     gw = get_gateway(gateway)
     order = order_selectors.order_get_for_buyer(user=user, order_id=order_id)  # someone else's order: 404
-    lock_row(type(order), order.pk)  # two clicks at once make one payment, not two
+    lock_order(order.pk)  # two clicks at once make one payment, not two
     if order_selectors.order_status_now(order) != OrderStatus.PENDING_PAYMENT:
         raise errors.order_not_payable()
     amount = order.payable_fen
@@ -95,18 +108,24 @@ def payment_create(*, user: Any, order_id: int, gateway: str) -> Payment:
     return payment
 
 
+def _sandbox() -> SandboxGateway:
+    gw = get_gateway(GatewayName.SANDBOX)  # off unless configured: gateway_unavailable
+    assert isinstance(gw, SandboxGateway)
+    return gw
+
+
 @transaction.atomic
 def sandbox_confirm(*, user: Any, payment_no: str) -> Payment:
     """The buyer confirms on the sandbox cashier: the sandbox bank sends its signed notification to our
     callback endpoint after this commits (through the same verification as any gateway)."""
+    gateway = _sandbox()
     payment = Payment.objects.filter(payment_no=payment_no, gateway=GatewayName.SANDBOX,
                                      payer_id=getattr(user, "pk", None)).first()
     if payment is None:
         raise errors.payment_not_found()
     if payment.status != PaymentStatus.CREATED:
         return payment
-    headers, body = SandboxGateway().build_notification(payment_no=payment.payment_no,
-                                                       amount_fen=payment.amount_fen)
+    headers, body = gateway.build_notification(payment_no=payment.payment_no, amount_fen=payment.amount_fen)
     _queue("sandbox_deliver", headers, body.decode())
     track("payment.sandbox_confirm", user=user, obj=payment, order_id=payment.order_id)
     return payment
@@ -116,8 +135,7 @@ def sandbox_pay_now(*, user: Any, order_id: int) -> Payment:
     """Pay an order through the sandbox at once (demo data and other apps' tests): the same payment, signed
     notification and verification path as the cashier page, applied synchronously instead of by the job."""
     payment = payment_create(user=user, order_id=order_id, gateway=GatewayName.SANDBOX)
-    headers, body = SandboxGateway().build_notification(payment_no=payment.payment_no,
-                                                       amount_fen=payment.amount_fen)
+    headers, body = _sandbox().build_notification(payment_no=payment.payment_no, amount_fen=payment.amount_fen)
     outcome = payment_handle_callback(gateway=GatewayName.SANDBOX, headers=headers, body=body)
     if not outcome.ok:  # pragma: no cover - our own signed notification always verifies
         raise DomainError(outcome.code, outcome.message)
@@ -192,15 +210,15 @@ def _apply_notification(gateway: str, note: VerifiedNotification, raw: str, kept
     payment_pk = Payment.objects.filter(payment_no=note.out_trade_no, gateway=gateway).values_list(
         "pk", flat=True).first()
     if payment_pk is None:
-        raise rejected("unknown_payment", _("支付单不存在"))
-    payment = _lock_payment(payment_pk)  # every delivery for this payment queues here
+        raise rejected(ErrorCode.UNKNOWN_PAYMENT, _("支付单不存在"))
+    payment = lock_payment(payment_pk)  # every delivery for this payment queues here
     first = PaymentCallback.objects.filter(gateway=gateway, notify_id=note.notify_id).first()
     if first is not None:
         PaymentCallback.objects.filter(pk=first.pk).update(deliveries=F("deliveries") + 1)
         return CallbackOutcome(first.result != CallbackResult.REJECTED, first.result, first.error_code,
                                payment_no=payment.payment_no, replay=True)
     if note.amount_fen != payment.amount_fen:
-        raise rejected("amount_mismatch", _("通知金额与支付单金额不一致"))
+        raise rejected(ErrorCode.AMOUNT_MISMATCH, _("通知金额与支付单金额不一致"))
 
     def log(result: str) -> None:
         PaymentCallback.objects.create(
@@ -210,23 +228,22 @@ def _apply_notification(gateway: str, note: VerifiedNotification, raw: str, kept
 
     if note.status != NotifyStatus.SUCCESS:
         if note.status == NotifyStatus.CLOSED and payment.status == PaymentStatus.CREATED:
-            Payment.objects.filter(pk=payment.pk, status=PaymentStatus.CREATED).update(
-                status=PaymentStatus.CLOSED, closed_at=timezone.now())
+            PAYMENT_MACHINE.move(payment, PaymentStatus.CLOSED, note=str(_("渠道通知交易关闭")),
+                                 closed_at=timezone.now())
         log(CallbackResult.IGNORED)
         track("payment.callback_ignored", obj=payment, gateway=gateway, status=str(note.status))
         return CallbackOutcome(True, CallbackResult.IGNORED, payment_no=payment.payment_no)
     if payment.status not in (PaymentStatus.CREATED, PaymentStatus.CLOSED):
         if payment.gateway_txn_id != note.gateway_txn_id:
-            raise rejected("txn_mismatch", _("该支付单已由另一笔交易支付"))
+            raise rejected(ErrorCode.TXN_MISMATCH, _("该支付单已由另一笔交易支付"))
         log(CallbackResult.DUPLICATE)  # the same trade, told again under another notification id
         return CallbackOutcome(True, CallbackResult.DUPLICATE, payment_no=payment.payment_no)
 
-    now = timezone.now()
-    updated = Payment.objects.filter(pk=payment.pk, status__in=[PaymentStatus.CREATED, PaymentStatus.CLOSED]).update(
-        status=PaymentStatus.SUCCEEDED, gateway_txn_id=note.gateway_txn_id, paid_at=now, updated_at=now)
-    if updated != 1:  # pragma: no cover - the row lock makes this unreachable
-        raise rejected("payment_state_changed", _("支付单状态已变化"))
-    payment.refresh_from_db()
+    try:
+        payment = PAYMENT_MACHINE.move(payment, PaymentStatus.SUCCEEDED, note=str(_("渠道通知支付成功")),
+                                       gateway_txn_id=note.gateway_txn_id, paid_at=timezone.now())
+    except DomainError as exc:  # pragma: no cover - the row lock makes this unreachable
+        raise rejected(ErrorCode.PAYMENT_STATE_CHANGED, _("支付单状态已变化")) from exc
     refund_reason = _mark_order_paid(payment)
     if refund_reason is None:
         log(CallbackResult.PROCESSED)
@@ -287,8 +304,23 @@ def _refundable_payment(order_id: int) -> Payment | None:
             .order_by("paid_at", "pk").first())
 
 
+def _check_lines(lines: Mapping[int, int] | None, amount_fen: int) -> dict[str, int]:
+    """A refund's split over order lines (line id -> fen): positive whole fen summing to the amount."""
+    if not lines:
+        return {}
+    out: dict[str, int] = {}
+    for line_id, fen in lines.items():
+        if not isinstance(fen, int) or isinstance(fen, bool) or fen < 0:
+            raise errors.refund_lines_invalid()
+        if fen:
+            out[str(int(line_id))] = out.get(str(int(line_id)), 0) + fen
+    if sum(out.values()) != amount_fen:
+        raise errors.refund_lines_invalid()
+    return out
+
+
 def _refund_open(*, payment: Payment, amount_fen: int, refund_no: str, kind: str, reason: str,
-                 actor: Any, book_on_order: bool = True) -> Refund:
+                 actor: Any, book_on_order: bool = True, lines: dict[str, int] | None = None) -> Refund:
     """Reserve `amount_fen` on the (locked) payment by a conditional update and create the refund; the gateway
     call is queued after commit."""
     reserved = Payment.objects.filter(
@@ -300,20 +332,24 @@ def _refund_open(*, payment: Payment, amount_fen: int, refund_no: str, kind: str
         raise errors.refund_exceeds_paid()
     refund = Refund.objects.create(payment=payment, order_id=payment.order_id, refund_no=refund_no, kind=kind,
                                    amount_fen=amount_fen, reason=(reason or "")[:200], requested_by=actor,
-                                   book_on_order=book_on_order)
+                                   book_on_order=book_on_order, lines=lines or {})
     _queue("refund_submit_task", refund.pk)
     return refund
 
 
 @transaction.atomic
 def refund_create(*, amount_fen: int, refund_no: str, reason: str = "", order_id: int | None = None,
-                  payment_id: int | None = None, kind: str = RefundKind.AFTER_SALES, actor: Any = None) -> Refund:
+                  payment_id: int | None = None, kind: str = RefundKind.AFTER_SALES, actor: Any = None,
+                  lines: Mapping[int, int] | None = None) -> Refund:
     """Refund part or all of what was paid for an order (or a given payment). Idempotent by `refund_no`: the
     same number again returns the first refund and changes nothing (a different amount or order with a used
     number is a conflict). Refunds of a payment never add up to more than it received.
 
-    For other apps (after-sales): authorisation is the caller's; this only guards the money."""
+    `lines` (order line id -> fen, summing to the amount) is how the refund splits over the order's lines; the
+    order books it once, with the refund, when the gateway confirms (without it the order spreads the refund pro
+    rata). For other apps (after-sales): authorisation is the caller's; this only guards the money."""
     _check_refund_args(amount_fen, refund_no)
+    split = _check_lines(lines, amount_fen)
     if order_id is None and payment_id is None:
         raise errors.refund_not_refundable()
     existing = Refund.objects.filter(refund_no=refund_no).first()
@@ -328,14 +364,14 @@ def refund_create(*, amount_fen: int, refund_no: str, reason: str = "", order_id
         candidate = _refundable_payment(order_id)
         if candidate is None:
             raise errors.refund_not_refundable()
-    payment = _lock_payment(candidate.pk)
+    payment = lock_payment(candidate.pk)
     existing = Refund.objects.filter(refund_no=refund_no).first()  # a twin request may have won the lock first
     if existing is not None:
         return _replay(existing, amount_fen=amount_fen, order_id=order_id, payment_id=payment_id)
     try:
         with transaction.atomic():
             refund = _refund_open(payment=payment, amount_fen=amount_fen, refund_no=refund_no, kind=kind,
-                                  reason=reason, actor=actor)
+                                  reason=reason, actor=actor, lines=split)
     except IntegrityError:  # the same refund_no on another payment, created concurrently
         existing = Refund.objects.filter(refund_no=refund_no).first()
         if existing is None:
@@ -349,7 +385,7 @@ def refund_submit(*, refund_id: int) -> Refund:
     """Send a pending (or still processing) refund to its gateway and record the answer. Safe to run twice:
     the gateway call carries the refund number, which the gateways treat as the idempotency key."""
     with transaction.atomic():
-        refund = Refund.objects.select_for_update().select_related("payment").get(pk=refund_id)
+        refund = lock_refund(refund_id)
         if refund.status not in (RefundStatus.PENDING, RefundStatus.PROCESSING):
             return refund
         Refund.objects.filter(pk=refund.pk).update(attempts=F("attempts") + 1, submitted_at=timezone.now())
@@ -363,34 +399,35 @@ def refund_apply_result(*, refund_id: int, result: RefundResult) -> Refund:
     """Record a gateway's answer for a refund. A success tells the order; a failure gives the reserved amount
     back to the payment so it can be refunded again (`refund_retry` resubmits the same refund number)."""
     payment_pk = Refund.objects.values_list("payment_id", flat=True).get(pk=refund_id)
-    payment = _lock_payment(payment_pk)
-    refund = Refund.objects.select_for_update().get(pk=refund_id)
+    payment = lock_payment(payment_pk)
+    refund = lock_refund(refund_id)
     if refund.status not in (RefundStatus.PENDING, RefundStatus.PROCESSING):
         return refund  # already settled by an earlier run
     now = timezone.now()
+    gateway_refund_id = result.gateway_refund_id or refund.gateway_refund_id
     if result.status == RefundStatus.PROCESSING:
-        refund.status = RefundStatus.PROCESSING
-        refund.gateway_refund_id = result.gateway_refund_id or refund.gateway_refund_id
-        refund.save(update_fields=["status", "gateway_refund_id"])
+        if refund.status == RefundStatus.PROCESSING:  # still processing: only the gateway's id may be new
+            Refund.objects.filter(pk=refund.pk).update(gateway_refund_id=gateway_refund_id)
+            refund.refresh_from_db()
+        else:
+            refund = REFUND_MACHINE.move(refund, RefundStatus.PROCESSING, note=str(_("渠道受理退款")),
+                                         gateway_refund_id=gateway_refund_id)
         track("refund.processing", obj=refund, order_id=refund.order_id)
         return refund
     if result.status == RefundStatus.SUCCEEDED:
-        refund.status, refund.finished_at = RefundStatus.SUCCEEDED, now
-        refund.gateway_refund_id = result.gateway_refund_id or refund.gateway_refund_id
-        refund.error_code = refund.error_message = ""
-        refund.save(update_fields=["status", "finished_at", "gateway_refund_id", "error_code", "error_message"])
+        refund = REFUND_MACHINE.move(refund, RefundStatus.SUCCEEDED, note=str(_("渠道退款成功")), finished_at=now,
+                                     gateway_refund_id=gateway_refund_id, error_code="", error_message="")
         done = Refund.objects.filter(payment=payment, status=RefundStatus.SUCCEEDED).aggregate(
             s=Sum("amount_fen"))["s"] or 0
-        if done >= payment.amount_fen:
-            Payment.objects.filter(pk=payment.pk).update(status=PaymentStatus.REFUNDED, updated_at=now)
+        if done >= payment.amount_fen and payment.status == PaymentStatus.SUCCEEDED:
+            PAYMENT_MACHINE.move(payment, PaymentStatus.REFUNDED, note=str(_("已全额退款")))
         if refund.book_on_order:
             _record_order_refund(refund)
         track("refund.succeeded", obj=refund, order_id=refund.order_id, amount_fen=refund.amount_fen)
         return refund
-    refund.status, refund.finished_at = RefundStatus.FAILED, now
-    refund.error_code = (result.error_code or "refund_failed")[:64]
-    refund.error_message = (result.error_message or "")[:200]
-    refund.save(update_fields=["status", "finished_at", "error_code", "error_message"])
+    refund = REFUND_MACHINE.move(refund, RefundStatus.FAILED, note=(result.error_message or "")[:200],
+                                 finished_at=now, error_code=(result.error_code or "refund_failed")[:64],
+                                 error_message=(result.error_message or "")[:200])
     released = Payment.objects.filter(pk=payment.pk, refunded_fen__gte=refund.amount_fen).update(
         refunded_fen=F("refunded_fen") - refund.amount_fen, updated_at=now)
     assert released == 1, "a reserved refund amount is always on the payment"
@@ -406,7 +443,8 @@ def _record_order_refund(refund: Refund) -> None:
     try:
         with transaction.atomic():
             order_record_refund(order_id=refund.order_id, amount_fen=refund.amount_fen,
-                                refund_ref=refund.refund_no)
+                                refund_ref=refund.refund_no,
+                                lines={int(k): int(v) for k, v in (refund.lines or {}).items()} or None)
     except DomainError as exc:
         Refund.objects.filter(pk=refund.pk).update(error_code=f"order_booking:{exc.code}"[:64],
                                                    error_message=str(exc.message)[:200])
@@ -418,8 +456,8 @@ def refund_retry(*, refund_no: str, actor: Any = None) -> Refund:
     refund = Refund.objects.filter(refund_no=refund_no).first()
     if refund is None:
         raise errors.refund_not_found()
-    payment = _lock_payment(refund.payment_id)
-    refund = Refund.objects.select_for_update().get(pk=refund.pk)
+    payment = lock_payment(refund.payment_id)
+    refund = lock_refund(refund.pk)
     if refund.status != RefundStatus.FAILED:
         raise errors.refund_not_retryable()
     reserved = Payment.objects.filter(
@@ -428,8 +466,8 @@ def refund_retry(*, refund_no: str, actor: Any = None) -> Refund:
     ).update(refunded_fen=F("refunded_fen") + refund.amount_fen, updated_at=timezone.now())
     if reserved != 1:
         raise errors.refund_exceeds_paid()
-    Refund.objects.filter(pk=refund.pk).update(status=RefundStatus.PENDING, error_code="", error_message="",
-                                               finished_at=None)
+    REFUND_MACHINE.move(refund, RefundStatus.PENDING, actor=actor, note=str(_("重新提交退款")), error_code="",
+                        error_message="", finished_at=None)
     _queue("refund_submit_task", refund.pk)
     track("refund.retry", user=actor, obj=refund, order_id=refund.order_id)
     refund.refresh_from_db()

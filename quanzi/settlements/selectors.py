@@ -18,21 +18,24 @@ What counts, and when:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
-from quanzi.catalog.models import Merchant
+from quanzi.catalog import selectors as catalog_selectors
 from quanzi.catalog.selectors import merchant_get_for_user
 from quanzi.core.errors import NotAuthenticated
 from quanzi.core.money import allocate
-from quanzi.orders.models import Order, OrderLine, OrderPayment
-from quanzi.payments.enums import RefundStatus
-from quanzi.payments.models import Refund
+from quanzi.orders import selectors as order_selectors
+from quanzi.payments import selectors as payment_selectors
 from quanzi.settlements import errors
 from quanzi.settlements.enums import LineKind
 from quanzi.settlements.models import SettlementStatement, StatementLine
 from quanzi.settlements.periods import Period
+
+if TYPE_CHECKING:
+    from quanzi.catalog.models import Merchant
+    from quanzi.payments.models import Refund
 
 
 @dataclass(frozen=True)
@@ -54,10 +57,7 @@ def _spec_text(spec: Any) -> str:
 
 
 def _counted_refunds(merchant_id: int) -> QuerySet[Refund]:
-    taken = OrderPayment.objects.filter(applied=True).values("payment_ref")
-    return (Refund.objects.filter(order__merchant_id=merchant_id, status=RefundStatus.SUCCEEDED,
-                                  finished_at__isnull=False, payment__payment_no__in=taken)
-            .order_by("finished_at", "pk"))
+    return payment_selectors.refunds_counted(merchant_id=merchant_id)
 
 
 def commission_returned(*, commission_fen: int, paid_fen: int, refunded_before_fen: int, refund_fen: int) -> int:
@@ -74,9 +74,7 @@ def commission_returned(*, commission_fen: int, paid_fen: int, refunded_before_f
 def ledger(*, merchant_id: int, period: Period) -> list[LedgerLine]:
     """Every sale and refund of `merchant_id` in `period`, in time order."""
     lines: list[LedgerLine] = []
-    sales = (OrderLine.objects.filter(order__merchant_id=merchant_id, order__paid_at__gte=period.start_at,
-                                      order__paid_at__lt=period.end_at)
-             .select_related("order").order_by("order__paid_at", "order_id", "pk"))
+    sales = order_selectors.lines_paid_in(merchant_id=merchant_id, start_at=period.start_at, end_at=period.end_at)
     for ln in sales:
         title = f"{ln.title} {_spec_text(ln.spec)}".strip()
         lines.append(LedgerLine(kind=LineKind.SALE, happened_at=ln.order.paid_at, order_id=ln.order_id,
@@ -87,10 +85,8 @@ def ledger(*, merchant_id: int, period: Period) -> list[LedgerLine]:
     if not in_period:
         return lines
     order_ids = {r.order_id for r in in_period}
-    orders = {o.pk: o for o in Order.objects.filter(pk__in=order_ids)}
-    commission = {o: 0 for o in order_ids}
-    for order_id, c in OrderLine.objects.filter(order_id__in=order_ids).values_list("order_id", "commission_fen"):
-        commission[order_id] += c
+    orders = order_selectors.orders_by_id(order_ids=order_ids)
+    commission = order_selectors.commission_by_order(order_ids=order_ids)
     refunded_before = {o: 0 for o in order_ids}
     wanted = {r.pk for r in in_period}
     for refund in _counted_refunds(merchant_id).filter(order_id__in=order_ids,
@@ -111,11 +107,10 @@ def ledger(*, merchant_id: int, period: Period) -> list[LedgerLine]:
 
 def merchants_to_settle(*, period: Period) -> QuerySet[Merchant]:
     """Merchants that are (or were) selling, plus any with a sale or refund in the period."""
-    active = Q(status__in=["approved", "suspended"])
-    sold = Q(orders__paid_at__gte=period.start_at, orders__paid_at__lt=period.end_at)
-    refunded = Q(orders__payment_refunds__finished_at__gte=period.start_at,
-                 orders__payment_refunds__finished_at__lt=period.end_at)
-    return Merchant.objects.filter(active | sold | refunded).distinct().order_by("pk")
+    return catalog_selectors.merchants_selling_or(merchant_ids=[
+        order_selectors.merchant_ids_paid_in(start_at=period.start_at, end_at=period.end_at),
+        payment_selectors.merchant_ids_refunded_in(start_at=period.start_at, end_at=period.end_at),
+    ])
 
 
 # --- who sees which statement ------------------------------------------------------------------------------------

@@ -7,18 +7,22 @@ after a period closed (a refund next month) lands in the period in which it move
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from quanzi.catalog.models import Merchant
+from quanzi.catalog import selectors as catalog_selectors
 from quanzi.core.errors import Conflict, NotAuthenticated
 from quanzi.core.events import track
 from quanzi.settlements import errors, selectors
 from quanzi.settlements.enums import LineKind, StatementStatus
+from quanzi.settlements.locks import lock_statement
 from quanzi.settlements.models import SettlementStatement, StatementLine
 from quanzi.settlements.periods import Period
+
+if TYPE_CHECKING:
+    from quanzi.catalog.models import Merchant
 
 
 def _operator(user: Any) -> None:
@@ -30,8 +34,7 @@ def _operator(user: Any) -> None:
 
 def _statement_row(merchant: Merchant, period: Period) -> SettlementStatement:
     """The (locked) statement row of this merchant and period, created empty if there is none yet."""
-    qs = SettlementStatement.objects.select_for_update()
-    statement = qs.filter(merchant=merchant, period_start=period.start, period_end=period.end).first()
+    statement = lock_statement(merchant=merchant, period_start=period.start, period_end=period.end)
     if statement is not None:
         return statement
     try:
@@ -39,7 +42,10 @@ def _statement_row(merchant: Merchant, period: Period) -> SettlementStatement:
             return SettlementStatement.objects.create(merchant=merchant, period_start=period.start,
                                                       period_end=period.end, generated_at=timezone.now())
     except IntegrityError:  # generated concurrently: rebuild the one that won
-        return qs.get(merchant=merchant, period_start=period.start, period_end=period.end)
+        won = lock_statement(merchant=merchant, period_start=period.start, period_end=period.end)
+        if won is None:
+            raise
+        return won
 
 
 @transaction.atomic
@@ -50,7 +56,7 @@ def statement_generate(*, period: Period, merchant: Merchant | None = None, merc
     if actor is not None:
         _operator(actor)
     if merchant is None:
-        merchant = Merchant.objects.filter(pk=merchant_id).first() if merchant_id is not None else None
+        merchant = catalog_selectors.merchant_find(merchant_id=merchant_id) if merchant_id is not None else None
         if merchant is None:
             raise errors.merchant_not_found()
     statement = _statement_row(merchant, period)
@@ -100,7 +106,7 @@ def statements_generate(*, period: Period, actor: Any = None) -> list[Settlement
 def statement_confirm(*, operator: Any, statement_id: int) -> SettlementStatement:
     """The operator confirms a statement of a period that is over: it is frozen from then on."""
     _operator(operator)
-    statement = SettlementStatement.objects.select_for_update().filter(pk=statement_id).first()
+    statement = lock_statement(pk=statement_id)
     if statement is None:
         raise errors.statement_not_found()
     if statement.status == StatementStatus.CONFIRMED:

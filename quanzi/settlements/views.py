@@ -12,11 +12,11 @@ from django.views.decorators.http import require_POST
 
 from quanzi.core.errors import DomainError
 from quanzi.core.events import track
+from quanzi.core.pages import page_of
 from quanzi.core.timeutil import local_today
 from quanzi.settlements import errors, excel, selectors, services
 from quanzi.settlements.enums import LineKind, StatementStatus
 from quanzi.settlements.periods import Period
-from quanzi.web.util import page_of
 
 
 def _staff(request: HttpRequest) -> None:

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
 from quanzi.core.errors import DomainError
-from quanzi.web.util import error_response
+from quanzi.core.pages import error_response
 
 
 class DomainErrorMiddleware:

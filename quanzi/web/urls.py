@@ -1,6 +1,14 @@
 from django.urls import include, path
 
+from quanzi.web import views
+
 urlpatterns = [
+    # pages that combine several apps (quanzi/web/views.py); same paths and names as before they moved here
+    path("orders/<int:order_id>/", views.order_detail, name="order_detail"),
+    path("orders/<int:order_id>/<str:action>/", views.order_action, name="order-action"),
+    path("shop/merchant/", views.console, name="merchant-console"),
+    path("shop/merchant/orders/<int:order_id>/ship/", views.console_ship, name="merchant-ship"),
+    path("shop/merchant/products/<int:product_id>/shelf/", views.console_shelf, name="merchant-shelf"),
     path("", include("quanzi.accounts.urls")),
     path("", include("quanzi.communities.urls")),
     path("", include("quanzi.content.urls")),

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from functools import partial
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -15,6 +14,8 @@ from django.utils.translation import gettext as _
 
 from quanzi.aftersales import errors, rules, selectors
 from quanzi.aftersales.enums import MERCHANT_FAULT_REASONS, AfterSaleKind, AfterSaleReason, AfterSaleStatus
+from quanzi.aftersales.errors import ErrorCode
+from quanzi.aftersales.locks import lock_request
 from quanzi.aftersales.models import AfterSaleLine, AfterSalePhoto, AfterSaleRequest, AfterSaleStatusChange
 from quanzi.aftersales.services._photos import save_photos
 from quanzi.catalog.enums import ReturnExemption
@@ -22,6 +23,7 @@ from quanzi.catalog.services import merchant_of
 from quanzi.core.errors import DomainError, InvalidInput, NotAuthenticated
 from quanzi.core.events import track
 from quanzi.core.money import allocate
+from quanzi.core.statemachine import StateMachine
 from quanzi.orders import selectors as order_selectors
 from quanzi.orders import services as order_services
 from quanzi.orders.enums import OrderStatus
@@ -37,7 +39,7 @@ def _label(status: str) -> str:
 
 def _authed(user: Any) -> None:
     if user is None or not getattr(user, "is_authenticated", False):
-        raise NotAuthenticated("not_authenticated", _("请先登录"))
+        raise NotAuthenticated(ErrorCode.NOT_AUTHENTICATED, _("请先登录"))
 
 
 def _new_number() -> str:
@@ -45,7 +47,7 @@ def _new_number() -> str:
 
 
 def _lock(request_id: int, **owner: Any) -> AfterSaleRequest:
-    req = AfterSaleRequest.objects.select_for_update().filter(pk=request_id, **owner).first()
+    req = lock_request(request_id, **owner)
     if req is None:
         raise errors.request_not_found()
     return req
@@ -61,21 +63,22 @@ def _merchant_request(user: Any, request_id: int) -> AfterSaleRequest:
     return _lock(request_id, merchant=merchant)  # another merchant's request: 404
 
 
+def _audit(req: AfterSaleRequest, from_status: str, to_status: str, actor: Any, note: str) -> None:
+    AfterSaleStatusChange.objects.create(request=req, from_status=from_status, to_status=to_status, actor=actor,
+                                         note=note)
+
+
+REQUEST_MACHINE: StateMachine[AfterSaleRequest] = StateMachine(
+    model=AfterSaleRequest, transitions=rules.TRANSITIONS, audit=_audit,
+    illegal=lambda c, t: errors.illegal_transition(_label(c), _label(t)))
+
+
 def _move(req: AfterSaleRequest, to: str, *, actor: Any = None, note: str = "", **fields: Any) -> AfterSaleRequest:
-    """Move `req` (locked) to `to` if the table allows it; conditional on the status it had, so a concurrent move
-    makes this one fail. Writes the audit row; a request that ends frees its order lines."""
-    if not rules.can_move(req.status, to):
-        raise errors.illegal_transition(_label(req.status), _label(to))
-    moved = AfterSaleRequest.objects.filter(pk=req.pk, status=req.status).update(
-        status=to, updated_at=timezone.now(), **fields)
-    if moved != 1:
-        raise errors.illegal_transition(_label(req.status), _label(to))
-    AfterSaleStatusChange.objects.create(request=req, from_status=req.status, to_status=to,
-                                         actor=actor if getattr(actor, "is_authenticated", False) else None,
-                                         note=(note or "")[:200])
+    """Move `req` (locked) through the request state machine (conditional update + audit row); a request that
+    ends frees its order lines."""
+    req = REQUEST_MACHINE.move(req, to, actor=actor, note=note, **fields)
     if to not in rules.OPEN_STATUSES:
         AfterSaleLine.objects.filter(request=req).update(is_open=False)
-    req.refresh_from_db()
     return req
 
 
@@ -135,21 +138,14 @@ def refund_no_for(req: AfterSaleRequest) -> str:
     return f"AS-{req.number}"
 
 
-def _order_book_refund(req: AfterSaleRequest) -> None:
-    """Tell the order what a refunded request covered: its per-line amounts (the order lines' refunded totals;
-    the same refund number, so the order books them once) and, for a refund only before shipment, the units the
-    merchant will not ship, whose stock returns once (a full refund returned the whole order's stock already).
-    The money went back already, so a refusal here is logged for an operator, never undone."""
-    lines = list(req.lines.all())
-    try:
-        with transaction.atomic():
-            order_services.order_record_refund(order_id=req.order_id, amount_fen=req.amount_fen,
-                                               refund_ref=req.refund_no,
-                                               lines={al.order_line_id: al.amount_fen for al in lines})
-    except DomainError as exc:
-        track("aftersale.order_lines_unbooked", obj=req, order_id=req.order_id, code=exc.code)
+def _order_cancel_units(req: AfterSaleRequest) -> None:
+    """For a refund only before shipment, tell the order which units the merchant will not ship: their stock
+    returns once (a full refund returned the whole order's stock already). The money was booked on the order
+    by payments, with this request's per-line split, when the gateway confirmed it. A refusal here is logged for
+    an operator, never undone."""
     if req.kind != AfterSaleKind.REFUND_ONLY or req.shipped_before:
         return
+    lines = list(req.lines.all())
     try:
         with transaction.atomic():
             order_services.order_lines_cancel_unshipped(
@@ -158,21 +154,17 @@ def _order_book_refund(req: AfterSaleRequest) -> None:
         track("aftersale.order_lines_not_cancelled", obj=req, order_id=req.order_id, code=exc.code)
 
 
-def _queue_sync(request_id: int) -> None:
-    from quanzi.aftersales import jobs  # jobs call services, never the other way round at import time
-
-    transaction.on_commit(partial(jobs.aftersale_refund_sync_task, request_id))
-
-
 def _refund(req: AfterSaleRequest, *, actor: Any) -> AfterSaleRequest:
-    """Move to refunding and ask payments for the refund (idempotent by the derived refund number)."""
+    """Move to refunding and ask payments for the refund (idempotent by the derived refund number), with the
+    request's split over the order lines. The request learns of success from the order's `refunded` moment
+    (`on_order_refunded`, registered in apps.py), not by polling."""
     from quanzi.payments import services as payment_services
 
     if req.status != AfterSaleStatus.REFUNDING:
         req = _move(req, AfterSaleStatus.REFUNDING, actor=actor, note=_("发起退款"), refund_no=refund_no_for(req))
     payment_services.refund_create(amount_fen=req.amount_fen, refund_no=req.refund_no,
-                                   reason=_("售后 %(n)s") % {"n": req.number}, order_id=req.order_id, actor=actor)
-    _queue_sync(req.pk)
+                                   reason=_("售后 %(n)s") % {"n": req.number}, order_id=req.order_id, actor=actor,
+                                   lines={al.order_line_id: al.amount_fen for al in req.lines.all()})
     return req
 
 
@@ -182,9 +174,9 @@ def _refund(req: AfterSaleRequest, *, actor: Any) -> AfterSaleRequest:
 def _check_reason(*, kind: str, reason: str, shipped: bool, lines: list[selectors.LineRefundable],
                   order: Any, now: dt.datetime) -> None:
     if kind not in AfterSaleKind.values:
-        raise InvalidInput("invalid_kind", _("售后类型无效"))
+        raise InvalidInput(ErrorCode.INVALID_KIND, _("售后类型无效"))
     if reason not in AfterSaleReason.values:
-        raise InvalidInput("invalid_reason", _("请选择售后原因"))
+        raise InvalidInput(ErrorCode.INVALID_REASON, _("请选择售后原因"))
     if not shipped:
         if kind == AfterSaleKind.RETURN_AND_REFUND:
             raise errors.return_before_shipment()
@@ -228,7 +220,7 @@ def aftersale_request_create(*, user: Any, order_id: int, kind: str, reason: str
         if line_id not in refundable:
             raise errors.line_not_in_order()
         if not isinstance(quantity, int) or quantity <= 0:
-            raise InvalidInput("invalid_quantity", _("数量需为正整数"))
+            raise InvalidInput(ErrorCode.INVALID_QUANTITY, _("数量需为正整数"))
         wanted[line_id] = wanted.get(line_id, 0) + quantity
     chosen = [refundable[i] for i in sorted(wanted)]
     for lr in chosen:
@@ -247,7 +239,7 @@ def aftersale_request_create(*, user: Any, order_id: int, kind: str, reason: str
         raise errors.amount_exceeds(cap)
     reason_text = (reason_text or "").strip()
     if len(reason_text) > 500:
-        raise InvalidInput("invalid_reason_text", _("问题描述最多 500 字"))
+        raise InvalidInput(ErrorCode.INVALID_REASON_TEXT, _("问题描述最多 500 字"))
     req = AfterSaleRequest.objects.create(
         number=_new_number(), order=order, buyer=user, merchant_id=order.merchant_id, kind=kind, reason=reason,
         reason_text=reason_text, amount_fen=amount_fen, shipped_before=shipped)
@@ -274,7 +266,7 @@ def aftersale_photos_add(*, user: Any, request_id: int, photos: list[Any]) -> Af
     if req.status != AfterSaleStatus.REQUESTED:
         raise errors.photos_locked()
     if not photos:
-        raise InvalidInput("no_photos", _("请选择图片"))
+        raise InvalidInput(ErrorCode.NO_PHOTOS, _("请选择图片"))
     _save_photos(req, list(photos))
     track("aftersale.photos", user=user, obj=req, count=len(photos))
     return req
@@ -298,9 +290,9 @@ def aftersale_return_ship(*, user: Any, request_id: int, carrier: str, tracking_
     req = _buyer_request(user, request_id)
     carrier, tracking_no = (carrier or "").strip(), (tracking_no or "").strip()
     if not 1 <= len(carrier) <= 40:
-        raise InvalidInput("invalid_carrier", _("请填写快递公司"))
+        raise InvalidInput(ErrorCode.INVALID_CARRIER, _("请填写快递公司"))
     if not 4 <= len(tracking_no) <= 40:
-        raise InvalidInput("invalid_tracking_no", _("请填写正确的运单号"))
+        raise InvalidInput(ErrorCode.INVALID_TRACKING_NO, _("请填写正确的运单号"))
     if req.status == AfterSaleStatus.AWAITING_RETURN_SHIPMENT and req.return_deadline is not None \
             and req.return_deadline <= timezone.now():
         raise errors.return_ship_expired()
@@ -372,17 +364,25 @@ def aftersale_refund_submit(*, request_id: int, actor: Any = None) -> AfterSaleR
         failed = False
     if failed:  # the gateway refused it before: submit the same refund number again
         payment_services.refund_retry(refund_no=req.refund_no, actor=actor)
-        _queue_sync(req.pk)
     else:
         req = _refund(req, actor=actor)
     track("aftersale.refund_submit", user=actor, obj=req, retry=failed)
     return req
 
 
+def on_order_refunded(event: Any) -> None:
+    """Order hook (`refunded` moment): the refund of a request was booked on the order, so the request is
+    refunded. Runs once per refund (orders.hooks); `aftersale_refund_sync` is idempotent besides."""
+    request_id = AfterSaleRequest.objects.filter(refund_no=event.ref, order_id=event.order_id)\
+        .values_list("pk", flat=True).first()
+    if request_id is not None:
+        aftersale_refund_sync(request_id=request_id)
+
+
 @transaction.atomic
 def aftersale_refund_sync(*, request_id: int) -> AfterSaleRequest:
     """A refunding request becomes refunded once its refund succeeded at the gateway; then the order leaves its
-    after-sales state. Safe to run any number of times."""
+    after-sales state. Safe to run any number of times (the `refunded` order hook calls it; an operator may)."""
     from quanzi.payments import selectors as payment_selectors
     from quanzi.payments.enums import RefundStatus
 
@@ -396,7 +396,7 @@ def aftersale_refund_sync(*, request_id: int) -> AfterSaleRequest:
     if refund.status != RefundStatus.SUCCEEDED:
         return req
     req = _move(req, AfterSaleStatus.REFUNDED, note=_("退款成功"), refunded_at=timezone.now())
-    _order_book_refund(req)
+    _order_cancel_units(req)
     _order_release(req, actor=None)
     track("aftersale.refunded", user=req.buyer, obj=req, amount_fen=req.amount_fen)
     return req

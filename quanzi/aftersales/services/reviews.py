@@ -11,17 +11,18 @@ from django.utils.translation import gettext as _
 
 from quanzi.aftersales import errors, selectors
 from quanzi.aftersales.enums import ModerationAction, ReviewStatus
+from quanzi.aftersales.errors import ErrorCode
+from quanzi.aftersales.locks import lock_review
 from quanzi.aftersales.models import Review, ReviewModeration, ReviewPhoto
 from quanzi.aftersales.services._photos import save_photos
 from quanzi.core.errors import InvalidInput, NotAuthenticated
 from quanzi.core.events import track
 from quanzi.orders import selectors as order_selectors
-from quanzi.orders.models import OrderLine
 
 
 def _authed(user: Any) -> None:
     if user is None or not getattr(user, "is_authenticated", False):
-        raise NotAuthenticated("not_authenticated", _("请先登录"))
+        raise NotAuthenticated(ErrorCode.NOT_AUTHENTICATED, _("请先登录"))
 
 
 def _operator(user: Any) -> None:
@@ -40,7 +41,7 @@ def review_create(*, user: Any, order_line_id: int, rating: int, text: str = "",
                   photos: list[Any] | None = None) -> Review:
     """Review one line of a delivered order (confirmed, auto-confirmed or completed). Once per line."""
     _authed(user)
-    line = OrderLine.objects.filter(pk=order_line_id).values_list("order_id", flat=True).first()
+    line = order_selectors.order_id_of_line(order_line_id=order_line_id)
     if line is None:
         raise errors.review_not_allowed()
     order = order_selectors.order_get_for_buyer(user=user, order_id=line)  # someone else's order: 404
@@ -51,7 +52,7 @@ def review_create(*, user: Any, order_line_id: int, rating: int, text: str = "",
         raise errors.invalid_rating()
     text = (text or "").strip()
     if len(text) > 1000:
-        raise InvalidInput("invalid_review_text", _("评价内容最多 1000 字"))
+        raise InvalidInput(ErrorCode.INVALID_REVIEW_TEXT, _("评价内容最多 1000 字"))
     if Review.objects.filter(order_line_id=order_line_id).exists():
         raise errors.already_reviewed()
     try:
@@ -70,11 +71,11 @@ def review_create(*, user: Any, order_line_id: int, rating: int, text: str = "",
 @transaction.atomic
 def review_photos_add(*, user: Any, review_id: int, photos: list[Any]) -> Review:
     _authed(user)
-    review = Review.objects.select_for_update().filter(pk=review_id, buyer_id=user.pk).first()
+    review = lock_review(review_id, buyer_id=user.pk)
     if review is None:
         raise errors.review_not_found()
     if not photos:
-        raise InvalidInput("no_photos", _("请选择图片"))
+        raise InvalidInput(ErrorCode.NO_PHOTOS, _("请选择图片"))
     _save_photos(review, list(photos))
     track("review.photos", user=user, obj=review, count=len(photos))
     return review
@@ -85,7 +86,7 @@ def _moderate(*, actor: Any, review_id: int, to: str, action: str, reason: str) 
     reason = (reason or "").strip()
     if action == ModerationAction.FOLD and not 1 <= len(reason) <= 200:
         raise errors.fold_reason_required()
-    review = Review.objects.select_for_update().filter(pk=review_id).first()
+    review = lock_review(review_id)
     if review is None:
         raise errors.review_not_found()
     if review.status == to:

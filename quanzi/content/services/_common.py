@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import F
-
-from quanzi.communities.models import Community
 from quanzi.communities.selectors import require_perm
-from quanzi.communities.services import moderation_record
+from quanzi.communities.services import community_post_count_change, moderation_record
 from quanzi.content import errors
 from quanzi.content.enums import PostStatus
 from quanzi.content.models import Post
 from quanzi.content.selectors import post_is_public
+
+if TYPE_CHECKING:
+    from quanzi.communities.models import Community
 
 
 def require_open_post(*, user: Any, post: Post, perm: str = "post") -> None:
@@ -30,11 +30,8 @@ def require_moderator(*, user: Any, community: Community) -> None:
 
 
 def community_post_count(community_id: int, delta: int) -> None:
-    """Keep the community's post counter (published posts) in step, by conditional F() update."""
-    qs = Community.objects.filter(pk=community_id)
-    if delta < 0:
-        qs = qs.filter(post_count__gte=-delta)
-    qs.update(post_count=F("post_count") + delta)
+    """Keep the community's post counter (published posts) in step: the communities app owns the counter."""
+    community_post_count_change(community_id=community_id, delta=delta)
 
 
 def moderation_audit(*, community: Community, actor: Any, kind: str, target_user: Any = None,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -16,12 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quanzi.accounts.enums import NotificationKind
-from quanzi.accounts.models import User
 from quanzi.accounts.services import notification_create
-from quanzi.communities.models import Community
 from quanzi.communities.selectors import can_view, require_perm
 from quanzi.content import errors
 from quanzi.content.enums import CommentStatus, PostKind, ReactionKind
+from quanzi.content.errors import ErrorCode
+from quanzi.content.locks import lock_poll
 from quanzi.content.models import (
     CheckIn,
     Comment,
@@ -37,10 +37,14 @@ from quanzi.content.models import (
 from quanzi.content.selectors import post_is_public
 from quanzi.content.sensitive import find_words
 from quanzi.content.services._common import require_open_post
+from quanzi.core.enums import TouchKind
 from quanzi.core.errors import NotAuthenticated
-from quanzi.core.events import track
-from quanzi.core.locks import lock_row
+from quanzi.core.events import touch_record, track
 from quanzi.core.timeutil import local_today
+
+if TYPE_CHECKING:
+    from quanzi.accounts.models import User
+    from quanzi.communities.models import Community
 
 COMMENT_MAX = 2000
 
@@ -56,7 +60,7 @@ def comment_create(*, author: User, post: Post, body: str, parent_id: int | None
     require_open_post(user=author, post=post)
     body = (body or "").strip()
     if not 1 <= len(body) <= COMMENT_MAX:
-        raise errors.invalid("invalid_comment", _("评论需 1–%(n)d 个字符") % {"n": COMMENT_MAX})
+        raise errors.invalid(ErrorCode.INVALID_COMMENT, _("评论需 1–%(n)d 个字符") % {"n": COMMENT_MAX})
     parent: Comment | None = None
     if parent_id is not None:
         parent = Comment.objects.select_related("parent").filter(pk=parent_id, post=post).first()
@@ -89,11 +93,11 @@ def comment_create(*, author: User, post: Post, body: str, parent_id: int | None
 def answer_accept(*, actor: User, post: Post, comment_id: int) -> Post:
     """The question's author accepts a top-level answer on that question."""
     if not (actor and actor.is_authenticated):
-        raise NotAuthenticated("not_authenticated", _("请先登录"))
+        raise NotAuthenticated(ErrorCode.NOT_AUTHENTICATED, _("请先登录"))
     if not can_view(user=actor, community=post.community):
         raise errors.post_not_found()
     if post.kind != PostKind.QUESTION:
-        raise errors.invalid("not_a_question", _("只有问答帖可以采纳回答"))
+        raise errors.invalid(ErrorCode.NOT_A_QUESTION, _("只有问答帖可以采纳回答"))
     if post.author_id != actor.pk:
         raise errors.not_author()
     if not post_is_public(post):
@@ -102,11 +106,11 @@ def answer_accept(*, actor: User, post: Post, comment_id: int) -> Post:
     if comment is None:
         raise errors.comment_not_found()
     if comment.parent_id is not None:
-        raise errors.invalid("answer_not_top_level", _("只能采纳对问题的直接回答，不能采纳回复"))
+        raise errors.invalid(ErrorCode.ANSWER_NOT_TOP_LEVEL, _("只能采纳对问题的直接回答，不能采纳回复"))
     if comment.status != CommentStatus.VISIBLE:
-        raise errors.invalid("answer_not_visible", _("该回答不可采纳"))
+        raise errors.invalid(ErrorCode.ANSWER_NOT_VISIBLE, _("该回答不可采纳"))
     if comment.author_id == actor.pk:
-        raise errors.invalid("cannot_accept_own", _("不能采纳自己的回答"))
+        raise errors.invalid(ErrorCode.CANNOT_ACCEPT_OWN, _("不能采纳自己的回答"))
     Post.objects.filter(pk=post.pk).update(accepted_answer=comment)
     post.accepted_answer = comment
     notification_create(recipient=comment.author_id, actor=actor, kind=NotificationKind.ANSWER,
@@ -119,7 +123,7 @@ def answer_accept(*, actor: User, post: Post, comment_id: int) -> Post:
 def reaction_toggle(*, user: User, post: Post, kind: str) -> dict[str, Any]:
     """Like or favourite a post, or take it back. Returns {"active": bool, "count": int}."""
     if kind not in ReactionKind.values:
-        raise errors.invalid("invalid_reaction", _("不支持的互动类型"))
+        raise errors.invalid(ErrorCode.INVALID_REACTION, _("不支持的互动类型"))
     require_open_post(user=user, post=post)
     field = "like_count" if kind == ReactionKind.LIKE else "favourite_count"
     deleted, _rows = Reaction.objects.filter(post=post, user=user, kind=kind).delete()
@@ -150,18 +154,18 @@ def poll_vote(*, user: User, post: Post, option_ids: Sequence[int]) -> Poll:
     require_open_post(user=user, post=post)
     poll = Poll.objects.filter(post=post).first()
     if poll is None:
-        raise errors.invalid("not_a_poll", _("该帖子不是投票"))
-    poll = lock_row(Poll, poll.pk)  # one vote per user even when two requests race
+        raise errors.invalid(ErrorCode.NOT_A_POLL, _("该帖子不是投票"))
+    poll = lock_poll(poll.pk)  # one vote per user even when two requests race
     if poll.closes_at <= timezone.now():
-        raise errors.conflict("poll_closed", _("投票已截止"))
+        raise errors.conflict(ErrorCode.POLL_CLOSED, _("投票已截止"))
     chosen = sorted(set(option_ids or []))
     valid = set(PollOption.objects.filter(poll=poll, pk__in=chosen).values_list("pk", flat=True))
     if not chosen or len(valid) != len(chosen):
-        raise errors.invalid("invalid_options", _("请选择有效的选项"))
+        raise errors.invalid(ErrorCode.INVALID_OPTIONS, _("请选择有效的选项"))
     if not poll.multiple and len(chosen) != 1:
-        raise errors.invalid("single_choice", _("这是单选投票，只能选一个选项"))
+        raise errors.invalid(ErrorCode.SINGLE_CHOICE, _("这是单选投票，只能选一个选项"))
     if PollVote.objects.filter(poll=poll, user=user).exists():
-        raise errors.conflict("already_voted", _("你已经投过票了"))
+        raise errors.conflict(ErrorCode.ALREADY_VOTED, _("你已经投过票了"))
     PollVote.objects.bulk_create([PollVote(poll=poll, option_id=oid, user=user) for oid in chosen])
     PollOption.objects.filter(pk__in=chosen).update(vote_count=F("vote_count") + 1)
     Poll.objects.filter(pk=poll.pk).update(voter_count=F("voter_count") + 1)
@@ -173,7 +177,7 @@ def poll_vote(*, user: User, post: Post, option_ids: Sequence[int]) -> Poll:
 def _event_of(post: Post) -> OfflineEvent:
     event = OfflineEvent.objects.filter(post=post).first()
     if event is None:
-        raise errors.invalid("not_an_event", _("该帖子不是活动"))
+        raise errors.invalid(ErrorCode.NOT_AN_EVENT, _("该帖子不是活动"))
     return event
 
 
@@ -184,18 +188,18 @@ def event_signup(*, user: User, post: Post) -> OfflineEvent:
     event = _event_of(post)
     now = timezone.now()
     if now >= (event.signup_deadline or event.starts_at):
-        raise errors.conflict("signup_closed", _("报名已截止"))
+        raise errors.conflict(ErrorCode.SIGNUP_CLOSED, _("报名已截止"))
     if EventSignup.objects.filter(event=event, user=user).exists():
-        raise errors.conflict("already_signed_up", _("你已经报名了"))
+        raise errors.conflict(ErrorCode.ALREADY_SIGNED_UP, _("你已经报名了"))
     taken = OfflineEvent.objects.filter(pk=event.pk, signup_count__lt=F("capacity")).update(
         signup_count=F("signup_count") + 1)
     if not taken:
-        raise errors.conflict("event_full", _("名额已满"))
+        raise errors.conflict(ErrorCode.EVENT_FULL, _("名额已满"))
     try:
         with transaction.atomic():
             EventSignup.objects.create(event=event, user=user)
     except IntegrityError as exc:  # the same user in two requests: the outer rollback returns the place
-        raise errors.conflict("already_signed_up", _("你已经报名了")) from exc
+        raise errors.conflict(ErrorCode.ALREADY_SIGNED_UP, _("你已经报名了")) from exc
     event.refresh_from_db()
     track("event.signup", user=user, obj=post, community_id=post.community_id)
     return event
@@ -207,10 +211,10 @@ def event_cancel(*, user: User, post: Post) -> OfflineEvent:
     require_open_post(user=user, post=post)
     event = _event_of(post)
     if timezone.now() >= event.starts_at:
-        raise errors.conflict("event_started", _("活动已开始，不能取消报名"))
+        raise errors.conflict(ErrorCode.EVENT_STARTED, _("活动已开始，不能取消报名"))
     deleted, _rows = EventSignup.objects.filter(event=event, user=user).delete()
     if not deleted:
-        raise errors.conflict("not_signed_up", _("你还没有报名"))
+        raise errors.conflict(ErrorCode.NOT_SIGNED_UP, _("你还没有报名"))
     OfflineEvent.objects.filter(pk=event.pk, signup_count__gt=0).update(signup_count=F("signup_count") - 1)
     event.refresh_from_db()
     track("event.cancel", user=user, obj=post, community_id=post.community_id)
@@ -222,7 +226,7 @@ def share_create(*, user: User, post: Post, channel: str = "link") -> Share:
     """Mint a share link (/s/<token>/). Views and orders through it are credited to the post, the sharer and the
     community."""
     if not (user and user.is_authenticated):
-        raise NotAuthenticated("not_authenticated", _("请先登录"))
+        raise NotAuthenticated(ErrorCode.NOT_AUTHENTICATED, _("请先登录"))
     require_open_post(user=user, post=post, perm="view")
     channel = (channel or "link").strip()[:20] or "link"
     share = Share.objects.create(post=post, sharer=user, community_id=post.community_id, channel=channel,
@@ -247,6 +251,8 @@ def share_visit(*, token: str, viewer: Any) -> Share:
     Post.objects.filter(pk=post.pk).update(view_count=F("view_count") + 1)
     track("post.view", user=viewer, obj=post, community_id=post.community_id, share_token=token,
           sharer_id=share.sharer_id, via="share")
+    touch_record(user=viewer, kind=TouchKind.SHARE_VIEW, post_id=post.pk, share_token=token,
+                 community_id=post.community_id)
     return share
 
 
@@ -256,16 +262,16 @@ def checkin(*, user: User, community: Community, note: str = "") -> CheckIn:
     require_perm(user=user, community=community, perm="post")
     note = (note or "").strip()
     if len(note) > 140:
-        raise errors.invalid("note_too_long", _("打卡内容最多 140 个字符"))
+        raise errors.invalid(ErrorCode.NOTE_TOO_LONG, _("打卡内容最多 140 个字符"))
     today = local_today()
     if CheckIn.objects.filter(user=user, community=community, day=today).exists():
-        raise errors.conflict("already_checked_in", _("今天已经打过卡了，明天再来吧"))
+        raise errors.conflict(ErrorCode.ALREADY_CHECKED_IN, _("今天已经打过卡了，明天再来吧"))
     yesterday = CheckIn.objects.filter(user=user, community=community, day=today - dt.timedelta(days=1)).first()
     streak = yesterday.streak + 1 if yesterday is not None else 1
     try:
         with transaction.atomic():
             row = CheckIn.objects.create(user=user, community=community, day=today, streak=streak, note=note)
     except IntegrityError as exc:
-        raise errors.conflict("already_checked_in", _("今天已经打过卡了，明天再来吧")) from exc
+        raise errors.conflict(ErrorCode.ALREADY_CHECKED_IN, _("今天已经打过卡了，明天再来吧")) from exc
     track("community.checkin", user=user, obj=row, community_id=community.pk, streak=streak)
     return row

@@ -5,21 +5,26 @@ through the communities app and tells the author."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quanzi.accounts.enums import NotificationKind
-from quanzi.accounts.models import User
 from quanzi.accounts.services import notification_create
 from quanzi.communities.enums import ModerationKind
 from quanzi.content import errors
 from quanzi.content.enums import CommentStatus, PostStatus
+from quanzi.content.errors import ErrorCode
 from quanzi.content.models import Comment, Post, SensitiveWord
 from quanzi.content.services._common import moderation_audit, post_set_status, require_moderator
 from quanzi.core.errors import NotFound
 from quanzi.core.events import track
+
+if TYPE_CHECKING:
+    from quanzi.accounts.models import User
 
 REASON_MAX = 300
 
@@ -27,9 +32,9 @@ REASON_MAX = 300
 def _reason(reason: str, *, required: bool) -> str:
     reason = (reason or "").strip()
     if required and not reason:
-        raise errors.invalid("reason_required", _("请填写理由"))
+        raise errors.invalid(ErrorCode.REASON_REQUIRED, _("请填写理由"))
     if len(reason) > REASON_MAX:
-        raise errors.invalid("reason_too_long", _("理由最多 %(n)d 个字符") % {"n": REASON_MAX})
+        raise errors.invalid(ErrorCode.REASON_TOO_LONG, _("理由最多 %(n)d 个字符") % {"n": REASON_MAX})
     return reason
 
 
@@ -42,10 +47,10 @@ def post_approve(*, actor: User, post: Post) -> Post:
     """A held post passes review: published now, or scheduled if its publish time is still ahead."""
     require_moderator(user=actor, community=post.community)
     if post.status != PostStatus.HELD:
-        raise errors.conflict("post_not_held", _("该帖子不在待审核状态"))
+        raise errors.conflict(ErrorCode.POST_NOT_HELD, _("该帖子不在待审核状态"))
     target = PostStatus.SCHEDULED if post.publish_at and post.publish_at > timezone.now() else PostStatus.PUBLISHED
     if not post_set_status(post, target, "", only_from=(PostStatus.HELD,)):
-        raise errors.conflict("post_not_held", _("该帖子不在待审核状态"))
+        raise errors.conflict(ErrorCode.POST_NOT_HELD, _("该帖子不在待审核状态"))
     moderation_audit(community=post.community, actor=actor, kind=ModerationKind.APPROVE_POST,
                      target_user=post.author, target_type="post", target_id=post.pk)
     notification_create(recipient=post.author_id, actor=actor, kind=NotificationKind.MODERATION,
@@ -60,7 +65,7 @@ def post_reject(*, actor: User, post: Post, reason: str) -> Post:
     require_moderator(user=actor, community=post.community)
     reason = _reason(reason, required=True)
     if not post_set_status(post, PostStatus.REJECTED, reason, only_from=(PostStatus.HELD,)):
-        raise errors.conflict("post_not_held", _("该帖子不在待审核状态"))
+        raise errors.conflict(ErrorCode.POST_NOT_HELD, _("该帖子不在待审核状态"))
     moderation_audit(community=post.community, actor=actor, kind=ModerationKind.REMOVE_POST,
                      target_user=post.author, target_type="post", target_id=post.pk, reason=reason,
                      detail={"review": "rejected"})
@@ -77,7 +82,7 @@ def post_remove(*, actor: User, post: Post, reason: str) -> Post:
     require_moderator(user=actor, community=post.community)
     reason = _reason(reason, required=True)
     if not post_set_status(post, PostStatus.REMOVED, reason):
-        raise errors.conflict("post_already_removed", _("该帖子已被删除"))
+        raise errors.conflict(ErrorCode.POST_ALREADY_REMOVED, _("该帖子已被删除"))
     moderation_audit(community=post.community, actor=actor, kind=ModerationKind.REMOVE_POST,
                      target_user=post.author, target_type="post", target_id=post.pk, reason=reason)
     notification_create(recipient=post.author_id, actor=actor, kind=NotificationKind.MODERATION,
@@ -93,7 +98,7 @@ def post_restore(*, actor: User, post: Post, reason: str = "") -> Post:
     reason = _reason(reason, required=False)
     target = PostStatus.SCHEDULED if post.publish_at and post.publish_at > timezone.now() else PostStatus.PUBLISHED
     if not post_set_status(post, target, "", only_from=(PostStatus.REMOVED,)):
-        raise errors.conflict("post_not_removed", _("该帖子未被删除"))
+        raise errors.conflict(ErrorCode.POST_NOT_REMOVED, _("该帖子未被删除"))
     moderation_audit(community=post.community, actor=actor, kind=ModerationKind.RESTORE_POST,
                      target_user=post.author, target_type="post", target_id=post.pk, reason=reason)
     notification_create(recipient=post.author_id, actor=actor, kind=NotificationKind.MODERATION,
@@ -111,7 +116,7 @@ def comment_fold(*, actor: User, comment: Comment, reason: str = "") -> Comment:
     changed = Comment.objects.filter(pk=comment.pk).exclude(status=CommentStatus.FOLDED).update(
         status=CommentStatus.FOLDED, status_reason=reason)
     if not changed:
-        raise errors.conflict("comment_already_folded", _("该评论已被折叠"))
+        raise errors.conflict(ErrorCode.COMMENT_ALREADY_FOLDED, _("该评论已被折叠"))
     comment.refresh_from_db(fields=["status", "status_reason"])
     moderation_audit(community=community, actor=actor, kind=ModerationKind.FOLD_COMMENT,
                      target_user=comment.author, target_type="comment", target_id=comment.pk, reason=reason)
@@ -130,7 +135,7 @@ def comment_approve(*, actor: User, comment: Comment) -> Comment:
     changed = Comment.objects.filter(pk=comment.pk, status=CommentStatus.HELD).update(
         status=CommentStatus.VISIBLE, status_reason="")
     if not changed:
-        raise errors.conflict("comment_not_held", _("该评论不在待审核状态"))
+        raise errors.conflict(ErrorCode.COMMENT_NOT_HELD, _("该评论不在待审核状态"))
     Post.objects.filter(pk=comment.post_id).update(comment_count=F("comment_count") + 1)
     comment.refresh_from_db(fields=["status", "status_reason"])
     moderation_audit(community=community, actor=actor, kind=ModerationKind.APPROVE_POST,
@@ -156,7 +161,7 @@ def sensitive_word_create(*, actor: User, word: str) -> SensitiveWord:
     _require_staff(actor)
     word = (word or "").strip().lower()
     if not 1 <= len(word) <= 40:
-        raise errors.invalid("invalid_word", _("敏感词需 1–40 个字符"))
+        raise errors.invalid(ErrorCode.INVALID_WORD, _("敏感词需 1–40 个字符"))
     existing = SensitiveWord.objects.filter(word=word).first()
     if existing is not None:
         if not existing.is_active:
@@ -178,6 +183,6 @@ def sensitive_word_delete(*, actor: User, word_id: int) -> None:
     _require_staff(actor)
     deleted, _rows = SensitiveWord.objects.filter(pk=word_id).delete()
     if not deleted:
-        raise NotFound("word_not_found", _("敏感词不存在"))
+        raise NotFound(ErrorCode.WORD_NOT_FOUND, _("敏感词不存在"))
     track("sensitive_word.delete", user=actor, word_id=word_id)
 

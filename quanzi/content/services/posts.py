@@ -5,24 +5,28 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from quanzi.accounts.models import User
-from quanzi.communities.models import Community
 from quanzi.communities.selectors import require_perm
 from quanzi.content import errors
 from quanzi.content.enums import PostKind, PostStatus
+from quanzi.content.errors import ErrorCode
 from quanzi.content.models import OfflineEvent, Poll, PollOption, Post, PostImage, Share
 from quanzi.content.selectors import post_is_public, search_text_of
 from quanzi.content.sensitive import find_words
 from quanzi.content.services._common import community_post_count, post_set_status
-from quanzi.core.events import track
-from quanzi.core.images import validate_image
+from quanzi.core.enums import TouchKind
+from quanzi.core.events import touch_record, track
+from quanzi.core.images import clean_image
+
+if TYPE_CHECKING:
+    from quanzi.accounts.models import User
+    from quanzi.communities.models import Community
 
 MAX_IMAGES = 9
 TITLE_MAX = 120
@@ -36,46 +40,46 @@ def held_reason(words: list[str]) -> str:
 def _clean_text(kind: str, title: str, body: str) -> tuple[str, str]:
     title, body = (title or "").strip(), (body or "").strip()
     if kind not in PostKind.values:
-        raise errors.invalid("invalid_kind", _("帖子类型无效"))
+        raise errors.invalid(ErrorCode.INVALID_KIND, _("帖子类型无效"))
     if len(title) > TITLE_MAX:
-        raise errors.invalid("title_too_long", _("标题最多 %(n)d 个字符") % {"n": TITLE_MAX})
+        raise errors.invalid(ErrorCode.TITLE_TOO_LONG, _("标题最多 %(n)d 个字符") % {"n": TITLE_MAX})
     if len(body) > BODY_MAX:
-        raise errors.invalid("body_too_long", _("正文最多 %(n)d 个字符") % {"n": BODY_MAX})
+        raise errors.invalid(ErrorCode.BODY_TOO_LONG, _("正文最多 %(n)d 个字符") % {"n": BODY_MAX})
     if kind in (PostKind.ARTICLE, PostKind.QUESTION, PostKind.POLL, PostKind.EVENT) and not title:
-        raise errors.invalid("title_required", _("请填写标题"))
+        raise errors.invalid(ErrorCode.TITLE_REQUIRED, _("请填写标题"))
     if kind == PostKind.NOTE and not body:
-        raise errors.invalid("body_required", _("请填写内容"))
+        raise errors.invalid(ErrorCode.BODY_REQUIRED, _("请填写内容"))
     if kind == PostKind.ARTICLE and not body:
-        raise errors.invalid("body_required", _("请填写正文"))
+        raise errors.invalid(ErrorCode.BODY_REQUIRED, _("请填写正文"))
     return title, body
 
 
 def _clean_poll(options: Sequence[str] | None, closes_at: dt.datetime | None, now: dt.datetime) -> list[str]:
     cleaned = [o.strip() for o in (options or []) if o and o.strip()]
     if not 2 <= len(cleaned) <= 10:
-        raise errors.invalid("poll_options", _("投票需要 2–10 个选项"))
+        raise errors.invalid(ErrorCode.POLL_OPTIONS, _("投票需要 2–10 个选项"))
     if len(set(cleaned)) != len(cleaned):
-        raise errors.invalid("poll_options_duplicate", _("投票选项不能重复"))
+        raise errors.invalid(ErrorCode.POLL_OPTIONS_DUPLICATE, _("投票选项不能重复"))
     if any(len(o) > 80 for o in cleaned):
-        raise errors.invalid("poll_option_too_long", _("每个选项最多 80 个字符"))
+        raise errors.invalid(ErrorCode.POLL_OPTION_TOO_LONG, _("每个选项最多 80 个字符"))
     if closes_at is None or closes_at <= now:
-        raise errors.invalid("poll_closes_at", _("投票截止时间必须在将来"))
+        raise errors.invalid(ErrorCode.POLL_CLOSES_AT, _("投票截止时间必须在将来"))
     return cleaned
 
 
 def _clean_event(starts_at: dt.datetime | None, ends_at: dt.datetime | None, location: str,
                  capacity: int | None, deadline: dt.datetime | None, now: dt.datetime) -> str:
     if starts_at is None or starts_at <= now:
-        raise errors.invalid("event_starts_at", _("活动开始时间必须在将来"))
+        raise errors.invalid(ErrorCode.EVENT_STARTS_AT, _("活动开始时间必须在将来"))
     if ends_at is not None and ends_at <= starts_at:
-        raise errors.invalid("event_ends_at", _("活动结束时间必须晚于开始时间"))
+        raise errors.invalid(ErrorCode.EVENT_ENDS_AT, _("活动结束时间必须晚于开始时间"))
     location = (location or "").strip()
     if not 1 <= len(location) <= 120:
-        raise errors.invalid("event_location", _("请填写活动地点（最多 120 个字符）"))
+        raise errors.invalid(ErrorCode.EVENT_LOCATION, _("请填写活动地点（最多 120 个字符）"))
     if capacity is None or not 1 <= capacity <= 100_000:
-        raise errors.invalid("event_capacity", _("活动名额需在 1 到 100,000 之间"))
+        raise errors.invalid(ErrorCode.EVENT_CAPACITY, _("活动名额需在 1 到 100,000 之间"))
     if deadline is not None and (deadline <= now or deadline > starts_at):
-        raise errors.invalid("event_deadline", _("报名截止时间必须在将来，且不晚于活动开始"))
+        raise errors.invalid(ErrorCode.EVENT_DEADLINE, _("报名截止时间必须在将来，且不晚于活动开始"))
     return location
 
 
@@ -100,9 +104,8 @@ def post_create(*, author: User, community: Community, kind: str = PostKind.NOTE
     title, body = _clean_text(kind, title, body)
     images = list(images or [])
     if len(images) > MAX_IMAGES:
-        raise errors.invalid("too_many_images", _("最多上传 %(n)d 张图片") % {"n": MAX_IMAGES})
-    for upload in images:
-        validate_image(upload)
+        raise errors.invalid(ErrorCode.TOO_MANY_IMAGES, _("最多上传 %(n)d 张图片") % {"n": MAX_IMAGES})
+    images = [clean_image(upload) for upload in images]  # all checked before anything is stored
     options: list[str] = []
     location = ""
     if kind == PostKind.POLL:
@@ -146,12 +149,11 @@ def post_images_add(*, actor: User, post: Post, images: Sequence[Any]) -> Post:
         raise errors.post_not_open()
     images = list(images or [])
     if not images:
-        raise errors.invalid("no_images", _("请选择图片"))
+        raise errors.invalid(ErrorCode.NO_IMAGES, _("请选择图片"))
     existing = PostImage.objects.filter(post=post).count()
     if existing + len(images) > MAX_IMAGES:
-        raise errors.invalid("too_many_images", _("最多上传 %(n)d 张图片") % {"n": MAX_IMAGES})
-    for upload in images:
-        validate_image(upload)
+        raise errors.invalid(ErrorCode.TOO_MANY_IMAGES, _("最多上传 %(n)d 张图片") % {"n": MAX_IMAGES})
+    images = [clean_image(upload) for upload in images]
     _save_images(post, images, start=existing)
     track("post.images_add", user=actor, obj=post, community_id=post.community_id, count=len(images))
     return post
@@ -192,3 +194,6 @@ def post_view(*, viewer: Any, post: Post, share_token: str = "") -> None:
     token = share_token if share_token and Share.objects.filter(token=share_token, post=post).exists() else ""
     Post.objects.filter(pk=post.pk).update(view_count=F("view_count") + 1)
     track("post.view", user=viewer, obj=post, community_id=post.community_id, share_token=token)
+    if token:
+        touch_record(user=viewer, kind=TouchKind.SHARE_VIEW, post_id=post.pk, share_token=token,
+                     community_id=post.community_id)

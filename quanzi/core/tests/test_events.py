@@ -8,17 +8,19 @@ pytestmark = pytest.mark.django_db
 
 
 def test_track_records_who_what_which(member):
-    e = track("post.view", user=member, obj=member, community_id=7, share_token="abc", extra=1, skipped=None)
+    from quanzi.content.models import Post
+
+    e = track("post.view", user=member, obj=Post(pk=5), community_id=7, share_token="abc", sharer_id=1, via=None)
     e.refresh_from_db()
     assert (e.user_id, e.object_type, e.object_id, e.community_id, e.share_token) == (
-        member.pk, "user", member.pk, 7, "abc")
-    assert e.props == {"extra": 1}
+        member.pk, "post", 5, 7, "abc")
+    assert e.props == {"sharer_id": 1}  # a prop passed as None is not stored
 
 
 def test_a_rolled_back_write_leaves_no_event(member):
     before = Event.objects.count()
     with pytest.raises(RuntimeError), transaction.atomic():
-        track("x", user=member)
+        track("user.login", user=member, obj=member)
         raise RuntimeError
     assert Event.objects.count() == before
 

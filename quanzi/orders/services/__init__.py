@@ -10,6 +10,12 @@ from quanzi.orders.services.cart import (
     shipping_template_set,
 )
 from quanzi.orders.services.checkout import order_place
+from quanzi.orders.services.moments import (
+    moment_dispatch,
+    moments_dispatch_due,
+    order_hold_add,
+    order_hold_release,
+)
 from quanzi.orders.services.pipeline import (
     MarkPaidResult,
     order_cancel,
@@ -34,7 +40,11 @@ __all__ = [
     "cart_clear",
     "cart_set_quantity",
     "order_cancel",
+    "moment_dispatch",
+    "moments_dispatch_due",
     "order_confirm_receipt",
+    "order_hold_add",
+    "order_hold_release",
     "order_lines_cancel_unshipped",
     "order_mark_paid",
     "order_place",

@@ -12,18 +12,54 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from quanzi.catalog.models import Merchant, Sku
+from quanzi.catalog import selectors as catalog_selectors
 from quanzi.catalog.services import stock_reserve
 from quanzi.core.errors import NotAuthenticated
 from quanzi.core.events import track
-from quanzi.core.money import percent_of
-from quanzi.orders import errors, rules
+from quanzi.core.money import allocate, percent_of
+from quanzi.orders import errors, hooks, rules
 from quanzi.orders.enums import OrderStatus
-from quanzi.orders.models import Address, CartItem, CheckoutSession, Order, OrderLine, OrderStatusChange
-from quanzi.orders.pricing import Quote
+from quanzi.orders.errors import ErrorCode
+from quanzi.orders.models import (
+    Address,
+    CartItem,
+    CheckoutSession,
+    Order,
+    OrderLine,
+    OrderLineAdjustment,
+    OrderStatusChange,
+)
+from quanzi.orders.pricing import MerchantQuote, PricedLine, Quote
 from quanzi.orders.selectors import order_attribution, quote_for, sku_sellable
 from quanzi.orders.services.cart import check_quantity
 from quanzi.orders.services.pipeline import release_expired_for_skus
+
+
+def _line_adjustments(line: OrderLine, priced: PricedLine, quote: Quote, mq: MerchantQuote) -> dict[str, int]:
+    """Write one `OrderLineAdjustment` per source that took something off this line; returns source -> fen."""
+    by_source: dict[tuple[str, str], int] = {}
+    labels: dict[tuple[str, str], str] = {}
+    if priced.member_discount_fen:
+        by_source[("member", "member")] = priced.member_discount_fen
+    for adj in quote.adjustments:
+        if adj.stage == "shipping":
+            off = adj.per_merchant.get(mq.merchant_id, 0)
+            if not off:
+                continue
+            parts = allocate(off, [ln.list_fen for ln in mq.lines])  # the same weights as the shipping fee
+            part = dict(zip([ln.sku_id for ln in mq.lines], parts, strict=True)).get(priced.sku_id, 0)
+        else:
+            part = adj.per_line.get(priced.sku_id, 0)
+        if part:
+            key = (adj.stage, (adj.source or adj.stage)[:64])
+            by_source[key] = by_source.get(key, 0) + part
+            labels.setdefault(key, adj.label)
+    merged: dict[str, int] = {}
+    for (stage, source), fen in by_source.items():
+        OrderLineAdjustment.objects.create(order_line=line, stage=stage, source=source,
+                                           label=labels.get((stage, source), "")[:80], amount_fen=fen)
+        merged[source] = merged.get(source, 0) + fen
+    return merged
 
 
 def new_order_number(now: dt.datetime) -> str:
@@ -61,7 +97,7 @@ def order_place(*, user: Any, address_id: int | None, idempotency_key: str,
     checkout. Expired reservations of the SKUs involved are released first (each in its own short transaction, so
     placement never waits in a lock cycle), then everything else happens in one transaction."""
     if user is None or not getattr(user, "is_authenticated", False):
-        raise NotAuthenticated("not_authenticated", _("请先登录"))
+        raise NotAuthenticated(ErrorCode.NOT_AUTHENTICATED, _("请先登录"))
     key = (idempotency_key or "").strip()
     if not 8 <= len(key) <= 64:
         raise errors.idempotency_key_missing()
@@ -80,7 +116,7 @@ def _place(*, user: Any, address_id: int | None, key: str, wanted: dict[int, int
     address = Address.objects.filter(user=user, pk=address_id).first() if address_id else None
     if address is None:
         raise errors.address_missing()
-    skus = {s.pk: s for s in Sku.objects.select_related("product__merchant").filter(pk__in=wanted)}
+    skus = catalog_selectors.skus_by_id(sku_ids=wanted)
     if from_cart:  # the cart page lists unavailable items apart and leaves them out of the total: so does this
         available = {i: q for i, q in wanted.items() if i in skus and sku_sellable(skus[i])}
         if not available:
@@ -103,9 +139,10 @@ def _place(*, user: Any, address_id: int | None, key: str, wanted: dict[int, int
 
     now = timezone.now()
     credits = order_attribution(user_id=user.pk, product_ids=[s.product_id for s in skus.values()], at=now)
-    merchants = {m.pk: m for m in Merchant.objects.filter(pk__in={q.merchant_id for q in quote.merchants})}
+    merchants = catalog_selectors.merchants_by_id(merchant_ids={q.merchant_id for q in quote.merchants})
     expires_at = now + dt.timedelta(minutes=rules.pay_minutes())
     orders: list[Order] = []
+    placed: list[hooks.PlacedOrder] = []
     for mq in sorted(quote.merchants, key=lambda m: m.merchant_id):
         merchant = merchants[mq.merchant_id]
         order = Order.objects.create(
@@ -115,6 +152,7 @@ def _place(*, user: Any, address_id: int | None, key: str, wanted: dict[int, int
             shipping_fen=mq.shipping_fen, payable_fen=mq.payable_fen, note=(note or "")[:200],
             expires_at=expires_at)
         commission = 0
+        placed_lines: list[hooks.PlacedLine] = []
         for ln in sorted(mq.lines, key=lambda x: x.sku_id):
             sku = skus[ln.sku_id]
             if not stock_reserve(sku_id=sku.pk, quantity=ln.quantity, order_id=order.pk):
@@ -122,7 +160,7 @@ def _place(*, user: Any, address_id: int | None, key: str, wanted: dict[int, int
             credit = credits.get(ln.product_id)
             line_commission = percent_of(ln.goods_payable_fen, merchant.commission_rate)
             commission += line_commission
-            OrderLine.objects.create(
+            line = OrderLine.objects.create(
                 order=order, sku=sku, product_id=ln.product_id, title=ln.title, spec=ln.spec,
                 return_exemption=sku.product.return_exemption, quantity=ln.quantity,
                 unit_price_fen=ln.unit_list_fen, list_fen=ln.list_fen,
@@ -133,11 +171,23 @@ def _place(*, user: Any, address_id: int | None, key: str, wanted: dict[int, int
                 share_token=credit.share_token if credit else "", post_id=credit.post_id if credit else None,
                 sharer_id=credit.sharer_id if credit else None, kol_id=credit.kol_id if credit else None,
                 community_id=credit.community_id if credit else None)
+            by_source = _line_adjustments(line, ln, quote, mq)
+            placed_lines.append(hooks.PlacedLine(
+                line_id=line.pk, sku_id=sku.pk, product_id=ln.product_id, quantity=ln.quantity,
+                goods_payable_fen=ln.goods_payable_fen, payable_fen=ln.payable_fen, adjustments=by_source))
+        placed.append(hooks.PlacedOrder(order_id=order.pk, merchant_id=merchant.pk, payable_fen=order.payable_fen,
+                                        lines=placed_lines))
         Order.objects.filter(pk=order.pk).update(commission_fen=commission)
         order.commission_fen = commission
         OrderStatusChange.objects.create(order=order, from_status="", to_status=OrderStatus.PENDING_PAYMENT,
                                          actor=user, reason=_("下单"))
         orders.append(order)
+    # plug-ins reserve or redeem what the quote used (a coupon, points, a group place); a refusal raises and
+    # rolls back everything above: no order, no stock, no event
+    context = hooks.CheckoutContext(user=user, checkout_id=checkout.pk, options=dict(options or {}), quote=quote,
+                                    orders=placed)
+    for _name, hook in sorted(hooks.CHECKOUT_HOOKS.items()):
+        hook(context)
     if from_cart:
         CartItem.objects.filter(cart__user=user, sku_id__in=list(wanted)).delete()
     track("order.place", user=user, obj=checkout, total_fen=quote.total_fen,

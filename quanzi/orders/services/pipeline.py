@@ -18,10 +18,15 @@ from quanzi.catalog.enums import StockReason
 from quanzi.catalog.services import merchant_of, stock_release
 from quanzi.core.errors import InvalidInput, NotAuthenticated
 from quanzi.core.events import track
-from quanzi.orders import errors, rules
+from quanzi.core.money import allocate
+from quanzi.core.statemachine import StateMachine
+from quanzi.orders import errors, hooks, rules
 from quanzi.orders.enums import OrderStatus
+from quanzi.orders.errors import ErrorCode
+from quanzi.orders.locks import lock_order
 from quanzi.orders.models import (
     Order,
+    OrderHold,
     OrderLine,
     OrderLineCancellation,
     OrderPayment,
@@ -31,6 +36,7 @@ from quanzi.orders.models import (
     Shipment,
     TrackingEvent,
 )
+from quanzi.orders.services.moments import moment_record, refund_source_split
 
 # the timestamp that goes with reaching a status; `order_transition` fills it when it is still empty (a move back
 # to 已发货 after a rejected request keeps the first shipping time, so auto-confirm still counts from it)
@@ -48,25 +54,37 @@ def _label(status: str) -> str:
 
 
 def _lock(order_id: int) -> Order:
-    order = Order.objects.select_for_update().filter(pk=order_id).first()
+    order = lock_order(order_id)
     if order is None:
         raise errors.order_not_found()
     return order
 
 
+def _audit(order: Order, from_status: str, to_status: str, actor: Any, note: str) -> None:
+    OrderStatusChange.objects.create(order=order, from_status=from_status, to_status=to_status, actor=actor,
+                                     reason=note)
+
+
+ORDER_MACHINE: StateMachine[Order] = StateMachine(
+    model=Order, transitions=rules.TRANSITIONS, audit=_audit,
+    illegal=lambda c, t: errors.illegal_transition(_label(c), _label(t)))
+
+# the moment (orders.hooks) that reaching a status from another one makes, once per order
+_MOMENT_OF_MOVE: dict[tuple[str | None, str], str] = {
+    (OrderStatus.PENDING_PAYMENT, OrderStatus.PAID): hooks.Moment.PAID,
+    (OrderStatus.PENDING_PAYMENT, OrderStatus.CANCELLED): hooks.Moment.CANCELLED,
+    (None, OrderStatus.COMPLETED): hooks.Moment.COMPLETED,
+}
+
+
 def _move(order: Order, to: str, *, actor: Any = None, reason: str = "", **fields: Any) -> Order:
-    """Move `order` (already locked) to `to` if the table allows it; conditional on the status it had, so a
-    concurrent move makes this one fail instead of both succeeding. Writes the audit row."""
-    if not rules.can_move(order.status, to):
-        raise errors.illegal_transition(_label(order.status), _label(to))
-    moved = Order.objects.filter(pk=order.pk, status=order.status).update(status=to, updated_at=timezone.now(),
-                                                                          **fields)
-    if moved != 1:
-        raise errors.illegal_transition(_label(order.status), _label(to))
-    OrderStatusChange.objects.create(order=order, from_status=order.status, to_status=to,
-                                     actor=actor if getattr(actor, "is_authenticated", False) else None,
-                                     reason=reason[:200])
-    order.refresh_from_db()
+    """Move `order` (already locked) through the order state machine (conditional update + audit row) and write
+    the lifecycle moment the move makes, if any (paid, cancelled, completed: once per order)."""
+    before = order.status
+    order = ORDER_MACHINE.move(order, to, actor=actor, note=reason, **fields)
+    moment = _MOMENT_OF_MOVE.get((before, to)) or _MOMENT_OF_MOVE.get((None, to))
+    if moment is not None:
+        moment_record(order=order, kind=moment, amount_fen=order.payable_fen)
     return order
 
 
@@ -117,15 +135,15 @@ def order_lines_cancel_unshipped(*, order_id: int, lines: list[tuple[int, int]],
     cancelled in full) has nothing left to return. Returns how many units went back now."""
     ref = (ref or "").strip()
     if not 1 <= len(ref) <= 64:
-        raise InvalidInput("invalid_ref", _("缺少业务单号"))
+        raise InvalidInput(ErrorCode.INVALID_REF, _("缺少业务单号"))
     if not lines:
-        raise InvalidInput("no_lines", _("请选择要取消的商品"))
+        raise InvalidInput(ErrorCode.NO_LINES, _("请选择要取消的商品"))
     wanted = _merge_line_quantities(lines)
     order = _lock(order_id)
     seen = OrderLineCancellation.objects.filter(ref=ref).first()
     if seen is not None:
         if seen.order_id != order.pk:
-            raise InvalidInput("ref_reused", _("业务单号已用于另一个订单"))
+            raise InvalidInput(ErrorCode.REF_REUSED, _("业务单号已用于另一个订单"))
         return 0
     if order.shipped_at is not None:
         raise errors.already_shipped()
@@ -196,8 +214,8 @@ def release_expired_for_skus(*, sku_ids: list[int]) -> int:
 
 def _buyer_order(user: Any, order_id: int) -> Order:
     if user is None or not getattr(user, "is_authenticated", False):
-        raise NotAuthenticated("not_authenticated", _("请先登录"))
-    order = Order.objects.select_for_update().filter(pk=order_id, buyer=user).first()
+        raise NotAuthenticated(ErrorCode.NOT_AUTHENTICATED, _("请先登录"))
+    order = lock_order(order_id, buyer=user)
     if order is None:
         raise errors.order_not_found()
     return order_settle_due(order=order)
@@ -205,7 +223,7 @@ def _buyer_order(user: Any, order_id: int) -> Order:
 
 def _merchant_order(user: Any, order_id: int) -> Order:
     merchant = merchant_of(user)
-    order = Order.objects.select_for_update().filter(pk=order_id, merchant=merchant).first()
+    order = lock_order(order_id, merchant=merchant)
     if order is None:
         raise errors.order_not_found()
     return order_settle_due(order=order)
@@ -231,11 +249,14 @@ def order_ship(*, user: Any, order_id: int, carrier: str, tracking_no: str) -> O
     order = _merchant_order(user, order_id)
     if order.status == OrderStatus.REFUNDING:  # a refund request is pending: the merchant decides on it first
         raise errors.refund_pending()
+    held = list(OrderHold.objects.filter(order=order, released_at__isnull=True).values_list("reason", flat=True))
+    if held:  # a plug-in holds it (a group-buy not filled yet): not shippable until released
+        raise errors.on_hold("；".join(held))
     carrier, tracking_no = (carrier or "").strip(), (tracking_no or "").strip()
     if not 1 <= len(carrier) <= 40:
-        raise InvalidInput("invalid_carrier", _("请填写快递公司"))
+        raise InvalidInput(ErrorCode.INVALID_CARRIER, _("请填写快递公司"))
     if not 4 <= len(tracking_no) <= 40:
-        raise InvalidInput("invalid_tracking_no", _("请填写正确的运单号"))
+        raise InvalidInput(ErrorCode.INVALID_TRACKING_NO, _("请填写正确的运单号"))
     now = timezone.now()
     order = _move(order, OrderStatus.SHIPPED, actor=user, reason=f"{carrier} {tracking_no}", shipped_at=now)
     try:
@@ -256,10 +277,10 @@ def tracking_event_add(*, user: Any, order_id: int, description: str, location: 
     order = _merchant_order(user, order_id)
     shipment = Shipment.objects.filter(order=order).first()
     if shipment is None:
-        raise InvalidInput("not_shipped", _("订单尚未发货"))
+        raise InvalidInput(ErrorCode.NOT_SHIPPED, _("订单尚未发货"))
     description = (description or "").strip()
     if not 1 <= len(description) <= 200:
-        raise InvalidInput("invalid_description", _("请填写物流描述"))
+        raise InvalidInput(ErrorCode.INVALID_DESCRIPTION, _("请填写物流描述"))
     event = TrackingEvent.objects.create(shipment=shipment, happened_at=happened_at or timezone.now(),
                                          location=(location or "")[:60], description=description)
     track("order.tracking", user=user, obj=order)
@@ -299,13 +320,13 @@ def order_mark_paid(*, order_id: int, amount_fen: int, payment_ref: str) -> Mark
       booked in `paid_fen` and the result says to refund it (`needs_refund_fen`), so it is never dropped.
     """
     if not isinstance(amount_fen, int) or amount_fen <= 0 or not payment_ref:
-        raise InvalidInput("invalid_payment", _("支付金额或流水号无效"))
+        raise InvalidInput(ErrorCode.INVALID_PAYMENT, _("支付金额或流水号无效"))
     with transaction.atomic():
         order = _lock(order_id)
         seen = OrderPayment.objects.filter(payment_ref=payment_ref).first()
         if seen is not None:
             if seen.order_id != order.pk or seen.amount_fen != amount_fen:
-                raise InvalidInput("payment_ref_reused", _("支付流水号已用于另一笔付款"))
+                raise InvalidInput(ErrorCode.PAYMENT_REF_REUSED, _("支付流水号已用于另一笔付款"))
             return MarkPaidResult(order=order, accepted=False, replay=True,
                                   cancelled=order.status == OrderStatus.CANCELLED, needs_refund_fen=0)
         if amount_fen != order.payable_fen:
@@ -372,13 +393,13 @@ def order_record_refund(*, order_id: int, amount_fen: int, refund_ref: str,
     never above a line's payable. A replay of a refund booked without it (payments books first) adds the
     breakdown once; so after-sales passes its per-line amounts with the same `refund_ref`."""
     if not isinstance(amount_fen, int) or amount_fen <= 0 or not refund_ref:
-        raise InvalidInput("invalid_refund", _("退款金额或退款单号无效"))
+        raise InvalidInput(ErrorCode.INVALID_REFUND, _("退款金额或退款单号无效"))
     split = _check_refund_lines(lines, amount_fen)
     with transaction.atomic():
         existing = OrderRefund.objects.filter(refund_ref=refund_ref).first()
         if existing is not None:
             if existing.order_id != order_id or existing.amount_fen != amount_fen:
-                raise InvalidInput("refund_ref_reused", _("退款单号已用于另一笔退款"))
+                raise InvalidInput(ErrorCode.REFUND_REF_REUSED, _("退款单号已用于另一笔退款"))
             if split is None:
                 return Order.objects.get(pk=order_id)
         order = _lock(order_id)
@@ -395,16 +416,35 @@ def order_record_refund(*, order_id: int, amount_fen: int, refund_ref: str,
             with transaction.atomic():
                 refund = OrderRefund.objects.create(order=order, refund_ref=refund_ref, amount_fen=amount_fen)
         except IntegrityError as exc:
-            raise InvalidInput("refund_ref_reused", _("退款单号已用于另一笔退款")) from exc
-        if split:
-            _book_refund_lines(order, refund, split)
+            raise InvalidInput(ErrorCode.REFUND_REF_REUSED, _("退款单号已用于另一笔退款")) from exc
         order.refresh_from_db()
         kept_fen = order.paid_fen - order.refunded_fen
         # a refund of a duplicate payment leaves the order as it is; otherwise it is partly or fully refunded
         if order.status != OrderStatus.CANCELLED and kept_fen < order.payable_fen:
+            if split is None:  # no breakdown given (an operator's refund): pro rata over what lines can still return
+                split = _pro_rata_split(order, amount_fen)
+            before = dict(OrderLine.objects.filter(order_id=order.pk, pk__in=list(split))
+                          .values_list("pk", "refunded_fen"))
+            _book_refund_lines(order, refund, split)
             to = OrderStatus.REFUNDED if kept_fen == 0 else OrderStatus.PARTIALLY_REFUNDED
             order = _move(order, to, reason=_("退款 %(ref)s") % {"ref": refund_ref})
             if to == OrderStatus.REFUNDED and order.shipped_at is None:
                 _release_stock_once(order)  # refunded before shipping: the goods never left
+            moment_record(order=order, kind=hooks.Moment.REFUNDED, ref=refund_ref, amount_fen=amount_fen,
+                          payload={"lines": {str(k): v for k, v in sorted(split.items())},
+                                   "sources": refund_source_split(before=before, split=split)})
+        elif split:
+            _book_refund_lines(order, refund, split)
         track("order.refund", obj=order, amount_fen=amount_fen, refund_ref=refund_ref)
         return order
+
+
+def _pro_rata_split(order: Order, amount_fen: int) -> dict[int, int]:
+    """Spread a refund over the order's lines in proportion to what each can still return (largest remainder)."""
+    rows = list(OrderLine.objects.filter(order_id=order.pk).order_by("pk").values_list("pk", "payable_fen",
+                                                                                      "refunded_fen"))
+    room = [payable - refunded for _pk, payable, refunded in rows]
+    if sum(room) < amount_fen:
+        raise errors.refund_exceeds_paid()
+    parts = allocate(amount_fen, room) if sum(room) else [0] * len(rows)
+    return {pk: p for (pk, _p, _r), p in zip(rows, parts, strict=True) if p}

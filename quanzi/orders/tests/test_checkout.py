@@ -9,9 +9,11 @@ from quanzi.catalog.enums import StockReason
 from quanzi.catalog.models import Sku, StockMovement
 from quanzi.catalog.tests import factories as f
 from quanzi.communities.enums import Role
+from quanzi.content import services as content
+from quanzi.core.enums import TouchKind
 from quanzi.core.errors import DomainError
-from quanzi.core.events import track
-from quanzi.core.models import Event
+from quanzi.core.events import touch_record
+from quanzi.core.models import Event, Touch
 from quanzi.orders import pricing, selectors, services
 from quanzi.orders.enums import OrderStatus, ShippingMode
 from quanzi.orders.models import CartItem, CheckoutSession, Order, OrderStatusChange
@@ -184,7 +186,7 @@ def test_order_line_records_the_last_touch_through_a_share(member):
 
     c, kol, sharer, p, sku, post = _share_setup()
     Share.objects.create(post=post, sharer=sharer, community=c, token="share-tok-1")
-    track("post.view", user=member, obj=post, community_id=c.pk, share_token="share-tok-1")
+    content.post_view(viewer=member, post=post, share_token="share-tok-1")
     line = place(member, [(sku.pk, 1)]).orders.get().lines.get()
     assert (line.share_token, line.post_id, line.sharer_id, line.kol_id, line.community_id) == (
         "share-tok-1", post.pk, sharer.pk, kol.pk, c.pk)
@@ -195,7 +197,7 @@ def test_card_click_is_a_touch_and_the_latest_wins(member):
 
     c, kol, sharer, p, sku, post = _share_setup()
     Share.objects.create(post=post, sharer=sharer, community=c, token="share-tok-2")
-    track("post.view", user=member, obj=post, community_id=c.pk, share_token="share-tok-2")
+    content.post_view(viewer=member, post=post, share_token="share-tok-2")
     catalog.product_card_click(user=member, post_id=post.pk, product_id=p.pk)
     line = place(member, [(sku.pk, 1)]).orders.get().lines.get()
     assert (line.share_token, line.post_id, line.sharer_id, line.kol_id) == ("", post.pk, None, kol.pk)
@@ -205,7 +207,7 @@ def test_touches_older_than_seven_days_or_of_other_users_give_no_credit(member, 
     c, kol, sharer, p, sku, post = _share_setup()
     catalog.product_card_click(user=other, post_id=post.pk, product_id=p.pk)
     catalog.product_card_click(user=member, post_id=post.pk, product_id=p.pk)
-    Event.objects.filter(user=member).update(created_at=timezone.now() - dt.timedelta(days=8))
+    Touch.objects.filter(user=member).update(created_at=timezone.now() - dt.timedelta(days=8))
     line = place(member, [(sku.pk, 1)]).orders.get().lines.get()
     assert line.post_id is None and line.kol_id is None and line.community_id is None
 
@@ -213,7 +215,7 @@ def test_touches_older_than_seven_days_or_of_other_users_give_no_credit(member, 
 def test_view_of_a_post_without_this_products_card_gives_no_credit(member):
     c, kol, sharer, p, sku, post = _share_setup()
     _p2, sku2 = f.product_with_sku(f.approved_merchant())
-    track("post.view", user=member, obj=post, community_id=c.pk, share_token="whatever")
+    touch_record(user=member, kind=TouchKind.SHARE_VIEW, post_id=post.pk, share_token="whatever", community_id=c.pk)
     line = place(member, [(sku2.pk, 1)]).orders.get().lines.get()
     assert line.post_id is None
 

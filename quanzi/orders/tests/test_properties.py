@@ -69,6 +69,15 @@ def test_waterfall_lines_sum_exactly(case: tuple[list[tuple[SkuFacts, int]], int
     assert sum(ln.coupon_discount_fen for ln in lines) == applied["coupon"] <= coupon
     assert sum(ln.points_discount_fen for ln in lines) == applied["points"] <= points
     assert quote.discount_fen == sum(ln.discount_fen for ln in lines)
+    # each adjustment says what it took off each line, and that is exactly what the line's stage amount holds
+    for adj in quote.adjustments:
+        assert sum(adj.per_line.values()) == adj.amount_fen
+        assert all(p > 0 for p in adj.per_line.values())
+    for ln in lines:
+        for stage, attr in (("campaign", "campaign_discount_fen"), ("coupon", "coupon_discount_fen"),
+                            ("points", "points_discount_fen")):
+            assert sum(a.per_line.get(ln.sku_id, 0) for a in quote.adjustments if a.stage == stage) \
+                == getattr(ln, attr)
     # what could be taken off was taken off (caps only bind when the lines ran out of room)
     goods_after_member = sum(ln.list_fen - ln.member_discount_fen for ln in lines)
     assert applied["coupon"] == min(coupon, goods_after_member - applied["campaign"])
@@ -104,3 +113,40 @@ def test_booked_refunds_never_exceed_what_was_paid(member: Any, amounts: list[in
     order.refresh_from_db()
     assert order.refunded_fen == accepted <= order.paid_fen == 5000
     assert order.status == ("refunded" if accepted == 5000 else "partially_refunded" if accepted else "paid")
+
+
+@pytest.mark.django_db
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(coupon=st.integers(1, 3999), refunds=st.lists(st.integers(1, 4000), min_size=1, max_size=6))
+def test_refunds_return_each_source_exactly_once_in_full(member: Any, coupon: int, refunds: list[int]) -> None:
+    """However a line is refunded, piece by piece, the coupon's share handed back adds up to exactly what the
+    coupon paid once the line is refunded in full, and never more before."""
+    from quanzi.catalog.tests import factories as f
+    from quanzi.orders import services
+    from quanzi.orders.models import OrderLineAdjustment, OrderMoment
+    from quanzi.orders.tests.helpers import place
+
+    m = f.approved_merchant()
+    _p, sku = f.product_with_sku(m, price_fen=4000, stock=50)
+    pricing.COUPON_ADJUSTERS.append(coupon_adjuster := (
+        lambda ctx: [Adjustment(stage="coupon", amount_fen=coupon, source="coupon:1")]))
+    try:
+        order = place(member, [(sku.pk, 1)]).orders.get()
+    finally:
+        pricing.COUPON_ADJUSTERS.remove(coupon_adjuster)
+    order = services.order_mark_paid(order_id=order.pk, amount_fen=order.payable_fen, payment_ref=f"p{order.pk}").order
+    line = order.lines.get()
+    assert OrderLineAdjustment.objects.get(order_line=line).amount_fen == coupon
+    left = line.payable_fen
+    for i, amount in enumerate(refunds):
+        amount = min(amount, left)
+        if amount <= 0:
+            break
+        services.order_record_refund(order_id=order.pk, amount_fen=amount, refund_ref=f"r{order.pk}-{i}",
+                                     lines={line.pk: amount})
+        left -= amount
+    returned = sum(mo.payload["sources"].get("coupon:1", 0)
+                   for mo in OrderMoment.objects.filter(order=order, kind="refunded"))
+    assert returned <= coupon
+    if left == 0:
+        assert returned == coupon

@@ -165,20 +165,21 @@ def test_a_bad_breakdown_books_nothing(member, other, shop, split, code):
     assert sum(OrderLine.objects.values_list("refunded_fen", flat=True)) == 0
 
 
-def test_a_breakdown_added_to_a_refund_booked_without_one_is_booked_once(member, shop):
+def test_a_refund_booked_without_a_breakdown_is_spread_pro_rata_once(member, shop):
     _m, a, b = shop
-    order = _paid(member, [(a, 1), (b, 1)])
+    order = _paid(member, [(a, 1), (b, 1)])  # lines pay 1000 and 3000 (no shipping template)
     la, lb = _line(order, a), _line(order, b)
-    services.order_record_refund(order_id=order.pk, amount_fen=1200, refund_ref="AS-9")  # payments books first
-    for _i in range(2):  # then after-sales passes its per-line amounts with the same refund number
-        services.order_record_refund(order_id=order.pk, amount_fen=1200, refund_ref="AS-9",
-                                     lines={la.pk: 1000, lb.pk: 200})
+    services.order_record_refund(order_id=order.pk, amount_fen=1200, refund_ref="OP-9")  # an operator's refund
+    assert (_line(order, a).refunded_fen, _line(order, b).refunded_fen) == (300, 900)
+    services.order_record_refund(order_id=order.pk, amount_fen=1200, refund_ref="OP-9")  # a replay: nothing
+    services.order_record_refund(order_id=order.pk, amount_fen=1200, refund_ref="OP-9",
+                                 lines={la.pk: 300, lb.pk: 900})  # the same split again: nothing
     with pytest.raises(InvalidInput):  # a different split of the same refund is refused
-        services.order_record_refund(order_id=order.pk, amount_fen=1200, refund_ref="AS-9",
-                                     lines={la.pk: 200, lb.pk: 1000})
+        services.order_record_refund(order_id=order.pk, amount_fen=1200, refund_ref="OP-9",
+                                     lines={la.pk: 1000, lb.pk: 200})
     order.refresh_from_db()
     assert order.refunded_fen == 1200
-    assert (_line(order, a).refunded_fen, _line(order, b).refunded_fen) == (1000, 200)
+    assert (_line(order, a).refunded_fen, _line(order, b).refunded_fen) == (300, 900)
 
 
 def test_a_line_never_refunds_more_than_it_paid_over_several_refunds(member, shop):

@@ -11,23 +11,25 @@ import datetime as dt
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
 from quanzi.accounts import services as accounts
-from quanzi.accounts.models import User
 from quanzi.communities import services as communities
-from quanzi.communities.models import Community
 from quanzi.content import services as content
-from quanzi.content.models import Post
 from quanzi.core.errors import DomainError
 from quanzi.web.demo import corpus
 from quanzi.web.demo.clock import clock_at
 from quanzi.web.demo.commerce import build_commerce
 from quanzi.web.demo.images import picture
+
+if TYPE_CHECKING:
+    from quanzi.accounts.models import User
+    from quanzi.communities.models import Community
+    from quanzi.content.models import Post
 
 DEMO_PASSWORD = "demo1234"
 
@@ -74,7 +76,7 @@ def _named_users(world: DemoWorld) -> dict[str, User]:
         named[role] = user
         world.logins.append(DemoLogin(role, phone, nick))
     # The operator is staff of the back office; there is no self-service path to that, as with createsuperuser.
-    User.objects.filter(pk=named["operator"].pk).update(is_staff=True, is_superuser=True)
+    accounts.operator_grant(user_id=named["operator"].pk)
     named["operator"].refresh_from_db()
     return named
 
@@ -266,7 +268,7 @@ def _checkins(world: DemoWorld, rng: random.Random, now: dt.datetime) -> None:
 
 
 def _specials(world: DemoWorld, rng: random.Random, named: dict[str, User], now: dt.datetime) -> None:
-    operator = User.objects.get(phone="13800000000")
+    operator = named["operator"]
     for word in ["加微信代购", "刷单返利", "赌博"]:
         content.sensitive_word_create(actor=operator, word=word)
     run = next(c for c in world.communities if c.slug == "run-fit")

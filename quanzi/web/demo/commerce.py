@@ -19,20 +19,17 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
-from quanzi.accounts.models import User
 from quanzi.aftersales import selectors as aftersale_selectors
 from quanzi.aftersales import services as aftersales
 from quanzi.catalog import services as catalog
 from quanzi.catalog.enums import ReturnExemption
-from quanzi.catalog.models import Category, Merchant, Product, Sku
 from quanzi.communities.selectors import has_perm
 from quanzi.content import services as content
-from quanzi.content.models import Post
 from quanzi.core.errors import DomainError
 from quanzi.core.timeutil import local_date
+from quanzi.orders import selectors as order_selectors
 from quanzi.orders import services as orders
 from quanzi.orders.enums import OrderStatus
-from quanzi.orders.models import Order
 from quanzi.payments import selectors as payment_selectors
 from quanzi.payments import services as payments
 from quanzi.settlements import services as settlements
@@ -40,7 +37,11 @@ from quanzi.settlements.periods import Period
 from quanzi.web.demo.clock import clock_at
 from quanzi.web.demo.images import picture
 
-if TYPE_CHECKING:  # build.py imports this module: no import back at run time
+if TYPE_CHECKING:  # type hints only (the demo calls services); build.py imports this module: no import back
+    from quanzi.accounts.models import User
+    from quanzi.catalog.models import Category, Merchant, Product, Sku
+    from quanzi.content.models import Post
+    from quanzi.orders.models import Order
     from quanzi.web.demo.build import DemoWorld
 
 
@@ -157,7 +158,7 @@ def build_commerce(world: DemoWorld, rng: random.Random, named: dict[str, User],
     log(f"  shelf items: {world.counts.get('shelf', 0)}, product cards: {len(shop.cards)}")
     with transaction.atomic():
         _orders(world, rng, named, shop, now, orders_total)
-    log(f"  orders: {Order.objects.count()}, credited lines: {world.counts.get('credited', 0)}, "
+    log(f"  orders: {order_selectors.order_count()}, credited lines: {world.counts.get('credited', 0)}, "
         f"after-sales: {world.counts.get('aftersale', 0)}, reviews: {world.counts.get('review', 0)}")
     with transaction.atomic(), clock_at(now):
         today = local_date(now)

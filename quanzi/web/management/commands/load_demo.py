@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from quanzi.accounts.models import User
+from quanzi.accounts.selectors import user_get_by_phone
 from quanzi.web.demo.build import DEMO_PASSWORD, build
 
 
@@ -19,7 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--posts", type=int, default=620)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if User.objects.filter(phone="13800000000").exists():
+        if user_get_by_phone(phone="13800000000") is not None:
             raise CommandError("demo data is already loaded (run `make demo`, which starts from a fresh database)")
         started = time.monotonic()
         self.stdout.write("loading demo data through the services ...")

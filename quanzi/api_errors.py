@@ -1,0 +1,39 @@
+"""The error codes of the API, for its OpenAPI description: every app's `errors.ErrorCode`, generated at import
+time so the list is always the one the code raises (quanzi/core/tests/test_error_codes.py checks it)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from quanzi.accounts.errors import ErrorCode as AccountsCode
+from quanzi.aftersales.errors import ErrorCode as AftersalesCode
+from quanzi.catalog.errors import ErrorCode as CatalogCode
+from quanzi.communities.errors import ErrorCode as CommunitiesCode
+from quanzi.content.errors import ErrorCode as ContentCode
+from quanzi.core.errors import ErrorCode as CoreCode
+from quanzi.orders.errors import ErrorCode as OrdersCode
+from quanzi.payments.errors import ErrorCode as PaymentsCode
+from quanzi.settlements.errors import ErrorCode as SettlementsCode
+
+# (section, its enum), in the order of the routers
+ERROR_CODES: list[tuple[str, type[StrEnum]]] = [
+    ("any endpoint", CoreCode),
+    ("/accounts", AccountsCode),
+    ("/communities", CommunitiesCode),
+    ("/content", ContentCode),
+    ("/catalog", CatalogCode),
+    ("/orders", OrdersCode),
+    ("/payments", PaymentsCode),
+    ("/aftersales", AftersalesCode),
+    ("/settlements", SettlementsCode),
+]
+
+
+def error_codes_markdown() -> str:
+    """A Markdown section listing each app's codes (an endpoint may also answer the codes of the apps it calls)."""
+    lines = ["", "", "### 错误码 Error codes", "",
+             "Every error is the HTTP status with `{code, message}`; `code` is one of these (by the app that raises "
+             "it; an endpoint may also pass on the codes of the apps it calls).", ""]
+    for section, enum in ERROR_CODES:
+        lines.append(f"- **{section}**: " + ", ".join(f"`{c.value}`" for c in enum))
+    return "\n".join(lines)

@@ -1,0 +1,320 @@
+"""The event catalogue: the contract of the event log (`core.Event`, written by `core.events.track()`).
+
+Every event name is defined here once, with
+
+- its meaning (one sentence in Chinese, then English),
+- the type of object it is about (`Event.object_type`, the model name of `track(obj=...)`), or None when the
+  event has no object,
+- its properties (`Event.props`, the extra keyword arguments of `track()`): name -> type, required or optional.
+  A prop passed as None is not stored, so "optional" also covers "None when it does not apply".
+
+The columns `user`, `community_id` and `share_token` are not props: they are `track()`'s own arguments.
+
+The rule: `track()` checks every call against this table. An unknown name, an undeclared or missing prop, a prop of
+the wrong type or an object of the wrong type raises ValueError in tests and with DEBUG; in production it is logged
+as an error and the event is still recorded (the log never loses data). `core/tests/test_event_catalogue.py` also
+scans the source and fails on a `track()` name that is not here. So: a new event is added here first, in the same
+change as its `track()` call; a change of meaning gets a new name.
+
+Readers (insight, recommend, growth) rely on these names and props and on nothing else.
+This module is pure Python: no Django import, so any tool can read it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+# Allowed prop types. `list` also accepts a tuple; `int` never accepts a bool.
+PropType = type[int] | type[str] | type[bool] | type[list[Any]] | type[float]
+
+
+@dataclass(frozen=True)
+class Prop:
+    type: PropType
+    required: bool = True
+
+    def accepts(self, value: Any) -> bool:
+        if self.type is int:
+            return isinstance(value, int) and not isinstance(value, bool)
+        if self.type is float:
+            return isinstance(value, int | float) and not isinstance(value, bool)
+        if self.type is list:
+            return isinstance(value, list | tuple)
+        return isinstance(value, self.type)
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    name: str
+    meaning: str
+    object: str | None = None  # model name of `obj`, None: the event has no object
+    props: Mapping[str, Prop] = field(default_factory=dict)
+    object_optional: bool = False  # True: `obj` may be left out (it is not always known)
+    app: str = ""
+
+
+def req(t: PropType) -> Prop:
+    return Prop(t, required=True)
+
+
+def opt(t: PropType) -> Prop:
+    return Prop(t, required=False)
+
+
+def E(name: str, meaning: str, obj: str | None = None, object_optional: bool = False,
+      **props: Prop) -> EventSpec:
+    return EventSpec(name=name, meaning=meaning, object=obj, props=MappingProxyType(dict(props)),
+                     object_optional=object_optional)
+
+
+def _app(app: str, *specs: EventSpec) -> list[EventSpec]:
+    return [EventSpec(name=s.name, meaning=s.meaning, object=s.object, props=s.props,
+                      object_optional=s.object_optional, app=app) for s in specs]
+
+
+_SPECS: list[EventSpec] = [
+    # --- accounts ------------------------------------------------------------------------------------------------
+    *_app(
+        "accounts",
+        E("user.signup", "用户注册。A user signed up.", "user"),
+        E("user.login", "用户登录。A user logged in.", "user"),
+        E("user.password_change", "用户修改密码。A user changed their password.", "user"),
+        E("user.logout_all", "用户退出所有设备（吊销全部令牌）。A user logged out everywhere.", "user",
+          tokens=req(int)),  # API tokens revoked
+        E("user.token_refresh", "刷新 API 令牌。An API token was refreshed.", "user"),
+        E("user.profile_update", "用户修改资料。A user edited their profile.", "user"),
+        E("user.persona_set", "用户（已同意后）填写画像字段。A user set a persona field, with consent.", "user",
+          field=req(str)),
+        E("user.consent_withdraw", "用户撤回画像字段的同意（字段被清除）。A user withdrew consent; the field is "
+          "erased.", "user", field=req(str)),
+        E("user.follow", "关注另一位用户（对象是被关注者）。A user followed another (the object).", "user"),
+        # object_id is the unfollowed user's id, passed as a prop (accounts: should become obj= or followee_id=).
+        E("user.unfollow", "取消关注。A user unfollowed another.", None, object_id=req(int)),
+    ),
+    # --- communities ---------------------------------------------------------------------------------------------
+    *_app(
+        "communities",
+        E("community.create", "创建社群。A community was created.", "community", vertical=req(str)),
+        E("community.update", "修改社群资料。A community's settings were changed.", "community",
+          fields=req(list)),  # names of the changed fields
+        E("community.join", "加入社群（公开社群或凭邀请码）。A user joined a community.", "community",
+          invitation_id=opt(int)),
+        E("community.apply", "申请加入需审核的社群。A user applied to join a community.", "community",
+          invitation_id=opt(int)),
+        E("community.leave", "退出社群。A member left a community.", "community"),
+        E("community.approve", "管理员通过入群申请。An admin approved an application.", "community",
+          target_user_id=req(int)),
+        E("community.reject", "管理员拒绝入群申请。An admin rejected an application.", "community",
+          target_user_id=req(int)),
+        E("community.invitation_create", "创建邀请码。An invitation was created.", "invitation"),
+        E("community.invitation_revoke", "作废邀请码。An invitation was revoked.", "invitation"),
+        E("community.role_set", "设置成员角色。A member's role was changed.", "community",
+          target_user_id=req(int), role=req(str)),
+        E("community.mute", "禁言成员。A member was muted.", "community", target_user_id=req(int)),
+        E("community.unmute", "解除禁言。A member was unmuted.", "community", target_user_id=req(int)),
+        E("community.ban", "封禁成员。A member was banned.", "community", target_user_id=req(int)),
+        E("community.unban", "解除封禁。A member was unbanned.", "community", target_user_id=req(int)),
+        E("community.report", "举报帖子、评论或成员。A member reported content or a member.", "report",
+          target_type=req(str)),
+        E("community.report_resolve", "举报已处理。A report was resolved.", "report"),
+        E("community.report_dismiss", "举报被驳回。A report was dismissed.", "report"),
+        E("page.discover", "浏览发现社群页。The discover page was viewed.", None, vertical=opt(str)),
+    ),
+    # --- content -------------------------------------------------------------------------------------------------
+    *_app(
+        "content",
+        E("post.create", "发帖（可能定时发布或待审核）。A post was written (maybe scheduled or held).", "post",
+          kind=req(str), status=req(str), images=req(int), held_words=opt(list)),
+        E("post.images_add", "给帖子追加图片。Images were added to a post.", "post", count=req(int)),
+        E("post.publish", "定时帖发布（任务到点发布，或提前发布）。A scheduled post was published.", "post",
+          early=opt(bool), author_id=opt(int)),
+        E("post.reschedule", "修改定时发布时间。A scheduled post was moved.", "post", publish_at=req(str)),
+        E("post.delete_own", "作者删除自己的帖子。An author deleted their post.", "post"),
+        E("post.view", "浏览帖子；经分享链接时带分享码（分享归因）。A post was viewed; through a share link it "
+          "carries the share token.", "post", sharer_id=opt(int), via=opt(str)),
+        E("post.like", "点赞帖子。A post was liked.", "post"),
+        E("post.unlike", "取消点赞。A like was taken back.", "post"),
+        E("post.favourite", "收藏帖子。A post was added to favourites.", "post"),
+        E("post.unfavourite", "取消收藏。A favourite was taken back.", "post"),
+        E("post.share", "生成分享链接（分享码在 share_token）。A share link was made.", "post",
+          channel=req(str)),
+        E("post.approve", "审核通过帖子。A held post was approved.", "post"),
+        E("post.reject", "审核拒绝帖子。A held post was rejected.", "post"),
+        E("post.remove", "管理员删除帖子。A moderator removed a post.", "post", reason=req(str)),
+        E("post.restore", "恢复被删除的帖子。A removed post was restored.", "post"),
+        E("comment.create", "发表评论或回复。A comment or reply was written.", "comment",
+          post_id=req(int), reply=req(bool), held=opt(bool)),
+        E("comment.fold", "折叠评论。A comment was folded.", "comment"),
+        E("comment.approve", "审核通过评论。A held comment was approved.", "comment"),
+        E("answer.accept", "提问者采纳回答。An answer was accepted.", "post", comment_id=req(int)),
+        E("poll.vote", "投票。A member voted in a poll.", "post", options=req(list)),
+        E("event.signup", "报名线下活动。A member signed up for an offline event.", "post"),
+        E("event.cancel", "取消活动报名。A member cancelled an event signup.", "post"),
+        E("community.checkin", "社群打卡。A member checked in.", "checkin", streak=req(int)),
+        E("sensitive_word.create", "添加敏感词。A sensitive word was added.", "sensitiveword"),
+        E("sensitive_word.delete", "删除敏感词。A sensitive word was deleted.", None, word_id=req(int)),
+    ),
+    # --- catalog -------------------------------------------------------------------------------------------------
+    *_app(
+        "catalog",
+        E("merchant.apply", "申请入驻成为商家。A user applied to become a merchant.", "merchant"),
+        E("merchant.approve", "运营通过商家入驻。An operator approved a merchant.", "merchant", status=req(str)),
+        E("merchant.reject", "运营拒绝商家入驻。An operator rejected a merchant.", "merchant", status=req(str)),
+        E("merchant.suspend", "运营暂停商家。An operator suspended a merchant.", "merchant", status=req(str)),
+        E("category.create", "创建类目。A category was created.", "category"),
+        E("brand.create", "创建品牌。A brand was created.", "brand"),
+        E("product.create", "商家创建商品。A merchant created a product.", "product"),
+        E("product.update", "商家修改商品。A merchant edited a product.", "product"),
+        E("product.shelf_on", "商品上架。A product went on sale.", "product"),
+        E("product.shelf_off", "商品下架。A product was taken off sale.", "product"),
+        E("product.image_add", "给商品添加图片。An image was added to a product.", "product"),
+        E("product.view", "浏览商品详情（页面或 API）。A product's detail was viewed, on the page or through "
+          "the API.", "product", via=req(str)),  # "page" | "api"
+        E("product.card_click", "点击帖子里的商品卡片（归因触点）。A product card in a post was clicked (a touch "
+          "for the order credit).", "product", post_id=req(int)),
+        E("sku.create", "创建 SKU。A SKU was created.", "sku", product_id=req(int)),
+        E("sku.update", "修改 SKU。A SKU was edited.", "sku", price_fen=req(int)),
+        E("sku.stock_adjust", "商家调整库存。A merchant adjusted stock.", "sku", delta=req(int)),
+        E("shelf.add", "商品加入社群货架。A product was put on a community's shelf.", "product"),
+        E("shelf.remove", "商品移出社群货架。A product was taken off a community's shelf.", None,
+          product_id=req(int), removed=req(int)),
+        E("post.product_attach", "给帖子挂商品卡片。A product card was attached to a post.", "product",
+          post_id=req(int)),
+        E("post.product_detach", "摘下帖子里的商品卡片。A product card was removed from a post.", None,
+          post_id=req(int), product_id=req(int)),
+    ),
+    # --- orders --------------------------------------------------------------------------------------------------
+    *_app(
+        "orders",
+        E("address.create", "新增收货地址。An address was added.", "address"),
+        E("address.update", "修改收货地址。An address was edited.", "address"),
+        E("address.delete", "删除收货地址。An address was deleted.", None, address_id=req(int)),
+        E("shipping_template.set", "商家设置运费模板。A merchant set the shipping template.", "shippingtemplate"),
+        E("cart.add", "加入购物车。A SKU was added to the cart.", "sku", quantity=req(int)),
+        E("cart.remove", "移出购物车。A SKU was removed from the cart.", None, sku_id=req(int)),
+        E("cart.set_quantity", "修改购物车数量。A cart quantity was changed.", None, sku_id=req(int),
+          quantity=req(int)),
+        E("cart.clear", "清空购物车。The cart was emptied.", None, removed=req(int)),
+        E("order.place", "下单（一次结算可拆成多个商家订单）。A checkout placed orders.", "checkoutsession",
+          total_fen=req(int), order_ids=req(list), adjustments=req(list)),
+        E("order.paid", "订单已支付。An order was paid.", "order", amount_fen=req(int)),
+        E("order.paid_unusable", "付款到达时订单已不能接受（随后退款）。A payment came for an order that can no "
+          "longer take it.", "order", amount_fen=req(int), status=req(str)),
+        E("order.cancel", "取消订单。An order was cancelled.", "order"),
+        E("order.settle", "订单超时状态推进（自动取消、自动确认收货、完成）。An order's time-outs moved it on.",
+          "order", from_status=req(str), to_status=req(str)),
+        E("order.ship", "商家发货。A merchant shipped an order.", "order", carrier=req(str)),
+        E("order.tracking", "添加物流轨迹。A tracking event was added.", "order"),
+        E("order.confirm_receipt", "买家确认收货。The buyer confirmed receipt.", "order"),
+        E("order.refund", "订单退款入账。A refund was booked on an order.", "order", amount_fen=req(int),
+          refund_ref=req(str)),
+        E("order.lines_cancel", "发货前取消部分订单行（库存退回）。Order lines were cancelled before shipment.",
+          "order", ref=req(str), units=req(int)),
+        E("order.hold", "插件暂缓订单发货（如拼团未成团）。A plug-in held an order's shipment.", "order",
+          source=req(str)),
+        E("order.hold_release", "解除暂缓发货。A shipment hold was released.", "order", source=req(str)),
+    ),
+    # --- payments ------------------------------------------------------------------------------------------------
+    *_app(
+        "payments",
+        E("payment.create", "发起支付。A payment was started.", "payment", order_id=req(int), gateway=req(str),
+          amount_fen=req(int)),
+        E("payment.sandbox_confirm", "沙箱网关确认支付（开发用）。The sandbox gateway confirmed a payment.",
+          "payment", order_id=req(int)),
+        E("payment.callback_rejected", "支付回调被拒绝（验签失败等）。A gateway callback was rejected.", "payment",
+          object_optional=True, gateway=req(str), code=req(str)),
+        E("payment.callback_ignored", "支付回调被忽略（状态不适用）。A gateway callback was ignored.", "payment",
+          gateway=req(str), status=req(str)),
+        E("payment.succeeded", "支付成功。A payment succeeded.", "payment", order_id=req(int), gateway=req(str),
+          amount_fen=req(int)),
+        E("payment.succeeded_refunded", "支付成功但订单已不能接受，原路退回。A payment succeeded for an order "
+          "that could not take it and was refunded.", "payment", order_id=req(int), gateway=req(str),
+          amount_fen=req(int), kind=req(str)),
+        E("refund.create", "发起退款。A refund was started.", "refund", order_id=req(int), amount_fen=req(int),
+          kind=req(str)),
+        E("refund.processing", "退款处理中。A refund is being processed.", "refund", order_id=req(int)),
+        E("refund.succeeded", "退款成功。A refund succeeded.", "refund", order_id=req(int), amount_fen=req(int)),
+        E("refund.failed", "退款失败。A refund failed.", "refund", order_id=req(int), code=req(str)),
+        E("refund.retry", "重试失败的退款。A failed refund was retried.", "refund", order_id=req(int)),
+    ),
+    # --- aftersales ----------------------------------------------------------------------------------------------
+    *_app(
+        "aftersales",
+        E("aftersale.request", "买家申请售后。A buyer asked for an after-sales refund or return.",
+          "aftersalerequest", order_id=req(int), kind=req(str), reason=req(str), amount_fen=req(int)),
+        E("aftersale.photos", "售后申请上传凭证图片。Photos were added to an after-sales request.",
+          "aftersalerequest", count=req(int)),
+        E("aftersale.cancel", "买家撤销售后申请。The buyer withdrew a request.", "aftersalerequest"),
+        E("aftersale.approve", "商家同意售后。The merchant approved a request.", "aftersalerequest",
+          kind=req(str)),
+        E("aftersale.reject", "商家拒绝售后。The merchant rejected a request.", "aftersalerequest"),
+        E("aftersale.return_ship", "买家寄回商品。The buyer shipped the goods back.", "aftersalerequest",
+          carrier=req(str)),
+        E("aftersale.return_receive", "商家收到退货。The merchant received the return.", "aftersalerequest"),
+        E("aftersale.refund_submit", "提交售后退款（或重试）。The refund of a request was submitted.",
+          "aftersalerequest", retry=req(bool)),
+        E("aftersale.refunded", "售后退款完成。A request was refunded.", "aftersalerequest",
+          amount_fen=req(int)),
+        E("aftersale.close_overdue", "买家逾期未寄回，售后关闭。A request closed because the return was "
+          "overdue.", "aftersalerequest"),
+        E("aftersale.order_lines_not_cancelled", "售后退款后未能取消订单行（需人工处理）。The order lines of a "
+          "refunded request could not be cancelled.", "aftersalerequest", order_id=req(int), code=req(str)),
+        E("review.create", "买家评价商品。A buyer reviewed a product.", "review", product_id=req(int),
+          rating=req(int)),
+        E("review.photos", "评价追加图片。Photos were added to a review.", "review", count=req(int)),
+        E("review.fold", "折叠评价。A review was folded.", "review", product_id=req(int)),
+        E("review.unfold", "取消折叠评价。A review was unfolded.", "review", product_id=req(int)),
+    ),
+    # --- settlements ---------------------------------------------------------------------------------------------
+    *_app(
+        "settlements",
+        E("settlement.generate", "生成商家结算单。A merchant's settlement statement was generated.",
+          "settlementstatement", merchant_id=req(int), period=req(str), net_fen=req(int)),
+        E("settlement.confirm", "确认结算单。A statement was confirmed.", "settlementstatement",
+          merchant_id=req(int)),
+        E("settlement.export", "导出结算单 Excel。A statement was exported.", "settlementstatement"),
+        E("page.settlement", "浏览结算单页面。A statement page was viewed.", "settlementstatement"),
+    ),
+]
+
+
+def _index(specs: list[EventSpec]) -> Mapping[str, EventSpec]:
+    out: dict[str, EventSpec] = {}
+    for s in specs:
+        if s.name in out:
+            raise ValueError(f"event {s.name!r} is defined twice in the catalogue")
+        out[s.name] = s
+    return MappingProxyType(out)
+
+
+CATALOGUE: Mapping[str, EventSpec] = _index(_SPECS)
+
+
+def problems(name: str, *, object_type: str = "", props: Mapping[str, Any] | None = None) -> list[str]:
+    """What is wrong with one `track()` call against the catalogue; empty when it keeps the contract.
+
+    `props` are the props as stored (None values already dropped); `object_type` is "" when there is no object."""
+    spec = CATALOGUE.get(name)
+    if spec is None:
+        return [f"unknown event {name!r} (not in quanzi/core/event_catalogue.py)"]
+    out: list[str] = []
+    if spec.object is None:
+        if object_type:
+            out.append(f"{name}: takes no object, got {object_type!r}")
+    elif object_type and object_type != spec.object:
+        out.append(f"{name}: object must be {spec.object!r}, got {object_type!r}")
+    elif not object_type and not spec.object_optional:
+        out.append(f"{name}: needs an object ({spec.object!r})")
+    props = props or {}
+    for key, value in props.items():
+        prop = spec.props.get(key)
+        if prop is None:
+            out.append(f"{name}: prop {key!r} is not declared")
+        elif not prop.accepts(value):
+            out.append(f"{name}: prop {key!r} must be {prop.type.__name__}, got {type(value).__name__}")
+    out += [f"{name}: required prop {key!r} is missing" for key, prop in spec.props.items()
+            if prop.required and key not in props]
+    return out
