@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.db import DataError
+from django.db import DataError, connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
@@ -22,6 +22,9 @@ from quanzi.content.api import router as content_router
 from quanzi.core.errors import DomainError
 from quanzi.core.request_id import request_id_of
 from quanzi.core.schema import FORM_CONTENT_TYPES, INVALID_CHARACTERS
+from quanzi.growth.coupons.api import router as coupons_router
+from quanzi.growth.flashsale.api import router as flashsale_router
+from quanzi.growth.groupbuy.api import router as groupbuy_router
 from quanzi.orders.api import router as orders_router
 from quanzi.payments.api import router as payments_router
 from quanzi.settlements.api import router as settlements_router
@@ -128,6 +131,16 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return api.create_response(request, {"code": "http_error", "message": str(exc)}, status=exc.status_code)
 
 
+@api.get("/health", tags=["health"])
+def health(request: HttpRequest) -> dict[str, str]:
+    """Liveness for load balancers and the benchmarks: the process answers and the database does (one `SELECT 1`).
+    A database that does not answer gives 500 `server_error`."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return {"status": "ok"}
+
+
 api.add_router("/accounts", accounts_router)
 api.add_router("/communities", communities_router)
 api.add_router("/content", content_router)
@@ -136,3 +149,6 @@ api.add_router("/orders", orders_router)
 api.add_router("/payments", payments_router)
 api.add_router("/aftersales", aftersales_router)
 api.add_router("/settlements", settlements_router)
+api.add_router("/growth/flashsale", flashsale_router)
+api.add_router("/growth/coupons", coupons_router)
+api.add_router("/growth/groupbuy", groupbuy_router)

@@ -11,6 +11,9 @@ from quanzi.catalog.errors import ErrorCode as CatalogCode
 from quanzi.communities.errors import ErrorCode as CommunitiesCode
 from quanzi.content.errors import ErrorCode as ContentCode
 from quanzi.core.errors import ErrorCode as CoreCode
+from quanzi.growth.coupons.errors import ErrorCode as CouponsCode
+from quanzi.growth.flashsale.errors import ErrorCode as FlashsaleCode
+from quanzi.growth.groupbuy.errors import ErrorCode as GroupbuyCode
 from quanzi.orders.errors import ErrorCode as OrdersCode
 from quanzi.payments.errors import ErrorCode as PaymentsCode
 from quanzi.settlements.errors import ErrorCode as SettlementsCode
@@ -26,6 +29,9 @@ ERROR_CODES: list[tuple[str, type[StrEnum]]] = [
     ("/payments", PaymentsCode),
     ("/aftersales", AftersalesCode),
     ("/settlements", SettlementsCode),
+    ("/growth/flashsale", FlashsaleCode),
+    ("/growth/coupons", CouponsCode),
+    ("/growth/groupbuy", GroupbuyCode),
 ]
 
 

@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "quanzi.orders",
     "quanzi.payments",
     "quanzi.aftersales",
+    "quanzi.growth.coupons",
+    "quanzi.growth.groupbuy",
+    "quanzi.growth.flashsale",
     "quanzi.settlements",
     "quanzi.web",
 ]
@@ -56,6 +59,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "quanzi.web.middleware.ControlCharacterMiddleware",
     "quanzi.web.middleware.DomainErrorMiddleware",
     "quanzi.web.middleware.ApiErrorShapeMiddleware",
 ]
@@ -81,7 +85,10 @@ TEMPLATES = [
 ]
 
 _default_sqlite = f"sqlite:///{VAR_DIR / 'quanzi.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_sqlite), conn_max_age=0)}
+# QUANZI_DB_CONN_MAX_AGE: seconds a database connection is kept between requests (0: one per request, the safe
+# default for the embedded server; a multi-process production server usually wants 60).
+DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_sqlite),
+                                              conn_max_age=int(os.environ.get("QUANZI_DB_CONN_MAX_AGE", 0)))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run beside the single writer; IMMEDIATE takes the write lock at BEGIN, so two
     # writers queue instead of failing halfway with "database is locked" (SQLite has no row locks).
@@ -154,6 +161,11 @@ QUANZI: dict[str, Any] = {
     "ORDER_AUTO_CONFIRM_DAYS": int(os.environ.get("QUANZI_ORDER_AUTO_CONFIRM_DAYS", 10)),
     "RETURN_DAYS": int(os.environ.get("QUANZI_RETURN_DAYS", 7)),
 }
+
+# Flash sales (growth/flashsale/conf.py has the defaults): the payment window and the buy endpoint's rate limits.
+QUANZI_FLASHSALE = {key: int(os.environ[f"QUANZI_FLASHSALE_{key}"])
+                    for key in ("PAY_MINUTES", "MAX_PER_MEMBER", "MEMBER_ATTEMPTS", "IP_ATTEMPTS", "WINDOW_SECONDS")
+                    if os.environ.get(f"QUANZI_FLASHSALE_{key}")}
 
 # Payments. The sandbox gateway confirms payments without money moving: on only when configured (`make demo`
 # and the tests turn it on), and refused with DEBUG=0 unless QUANZI_ALLOW_SANDBOX_PAYMENTS_IN_PRODUCTION=1.

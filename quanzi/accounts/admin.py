@@ -55,4 +55,15 @@ class ConsentRecordAdmin(admin.ModelAdmin):
 
 
 admin.site.register(Follow)
-admin.site.register(Notification)
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("recipient", "kind", "shown_text", "actor", "read_at", "created_at")
+    list_filter = ("kind",)
+    search_fields = ("text",)
+    raw_id_fields = ("recipient", "actor")
+
+    @admin.display(description=_("内容"))
+    def shown_text(self, obj: Notification) -> str:
+        return obj.display_text  # in the operator's language

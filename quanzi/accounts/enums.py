@@ -31,3 +31,4 @@ class NotificationKind(models.TextChoices):
     APPROVAL = "approval", _("入群审核")
     MODERATION = "moderation", _("管理通知")
     ANSWER = "answer", _("回答被采纳")
+    GROUPBUY = "groupbuy", _("拼团")

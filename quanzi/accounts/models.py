@@ -9,6 +9,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from quanzi.accounts.enums import Gender, IncomeBand, NotificationKind, PersonaField
+from quanzi.core.messages import shown
 
 
 class UserManager(BaseUserManager["User"]):
@@ -142,10 +143,16 @@ class ApiToken(models.Model):
 
 
 class Notification(models.Model):
+    """One line in a user's inbox. Our text is stored as a message (`core.messages`: `message_id` + `params`) and
+    shown in the reader's language (`display_text`); `text` keeps it in the site's language (and is all that rows
+    written before messages were stored have)."""
+
     recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     kind = models.CharField(_("类型"), max_length=20, choices=NotificationKind.choices)
     text = models.CharField(_("内容"), max_length=200)
+    message_id = models.CharField(_("消息"), max_length=60, blank=True, default="")
+    params = models.JSONField(_("消息参数"), default=dict, blank=True)
     url = models.CharField(_("链接"), max_length=200, blank=True, default="")
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
@@ -155,5 +162,12 @@ class Notification(models.Model):
         verbose_name_plural = _("通知")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.display_text
+
+    @property
+    def display_text(self) -> str:
+        return shown(self.text, self.message_id, self.params)
 
 

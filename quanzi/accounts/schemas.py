@@ -88,6 +88,10 @@ class NotificationOut(Schema):
     def resolve_read(obj: Any) -> bool:
         return obj.read_at is not None
 
+    @staticmethod
+    def resolve_text(obj: Any) -> str:
+        return str(obj.display_text)  # in the language of this request, not the actor's
+
 
 class MarkReadIn(Schema):
     ids: list[int] | None = None

@@ -25,8 +25,10 @@ from quanzi.accounts.models import ApiToken, ConsentRecord, Follow, Notification
 from quanzi.core.errors import InvalidInput
 from quanzi.core.events import track
 from quanzi.core.images import AVATAR_SIDE, clean_image
+from quanzi.core.messages import Message, message_columns, msg
 
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
+TOKEN_TOUCH_SECONDS = 60  # how stale ApiToken.last_used_at may get before a request writes it again
 
 
 def _clean_login(phone: str | None, email: str | None) -> tuple[str | None, str | None]:
@@ -175,7 +177,11 @@ def token_user(key: str) -> User | None:
     token = _token_valid(key)
     if token is None:
         return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    # "last used" to the minute is all anyone reads; writing it on every request made each API call a write (and
+    # a commit), which capped every logged-in endpoint (bench/flashsale.py)
+    if token.last_used_at is None or now - token.last_used_at >= dt.timedelta(seconds=TOKEN_TOUCH_SECONDS):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
 
 
@@ -283,7 +289,7 @@ def follow(*, follower: User, followee_id: int) -> Follow:
     User.objects.filter(pk=follower.pk).update(following_count=F("following_count") + 1)
     User.objects.filter(pk=followee.pk).update(follower_count=F("follower_count") + 1)
     notification_create(recipient=followee, actor=follower, kind=NotificationKind.FOLLOW,
-                        text=_("%(name)s 关注了你") % {"name": follower.nickname}, url=f"/u/{follower.pk}/")
+                        message=msg("notify.follow", name=follower.nickname), url=f"/u/{follower.pk}/")
     track("user.follow", user=follower, obj=followee)
     return row
 
@@ -297,13 +303,15 @@ def unfollow(*, follower: User, followee_id: int) -> None:
         track("user.unfollow", user=follower, object_id=followee_id)
 
 
-def notification_create(*, recipient: User | int, kind: str, text: str, url: str = "",
+def notification_create(*, recipient: User | int, kind: str, message: Message, url: str = "",
                         actor: User | None = None) -> Notification | None:
+    """Tell `recipient` something: `message` (`core.messages.msg(...)`) is stored as its id and parameters and
+    shown in the recipient's language when they read it, whatever language the actor uses."""
     recipient_id = recipient if isinstance(recipient, int) else recipient.pk
     if actor is not None and actor.pk == recipient_id:
         return None  # nobody is told about their own actions
-    return Notification.objects.create(recipient_id=recipient_id, actor=actor, kind=kind, text=text[:200],
-                                       url=url)
+    return Notification.objects.create(recipient_id=recipient_id, actor=actor, kind=kind, url=url,
+                                       **message_columns(message, model=Notification, text="text"))
 
 
 @transaction.atomic

@@ -22,6 +22,7 @@ from quanzi.aftersales.models import (
 )
 from quanzi.core.admin_base import ReadOnlyInline
 from quanzi.core.errors import DomainError
+from quanzi.core.messages import msg
 
 
 class AfterSaleLineInline(ReadOnlyInline):
@@ -37,8 +38,12 @@ class AfterSalePhotoInline(ReadOnlyInline):
 
 class AfterSaleStatusChangeInline(ReadOnlyInline):
     model = AfterSaleStatusChange
-    fields = ("from_status", "to_status", "actor", "note", "created_at")
-    readonly_fields = ("created_at",)
+    fields = ("from_status", "to_status", "actor", "shown_note", "created_at")
+    readonly_fields = ("shown_note", "created_at")
+
+    @admin.display(description=_("说明"))
+    def shown_note(self, obj: AfterSaleStatusChange) -> str:
+        return obj.display_text  # in the operator's language
 
 
 @admin.register(AfterSaleRequest)
@@ -76,16 +81,22 @@ class ReviewPhotoInline(ReadOnlyInline):
 
 class ReviewModerationInline(ReadOnlyInline):
     model = ReviewModeration
-    fields = ("action", "reason", "actor", "created_at")
-    readonly_fields = ("created_at",)
+    fields = ("action", "shown_reason", "actor", "created_at")
+    readonly_fields = ("shown_reason", "created_at")
+
+    @admin.display(description=_("原因"))
+    def shown_reason(self, obj: ReviewModeration) -> str:
+        return obj.display_text
 
 
 @admin.register(Review)
 class ReviewAdmin(admin.ModelAdmin):
-    list_display = ("id", "product", "buyer", "rating", "status", "fold_reason", "created_at")
+    list_display = ("id", "product", "buyer", "rating", "status", "shown_fold_reason", "created_at")
     list_filter = ("status", "rating")
     search_fields = ("text", "product__title")
-    readonly_fields = [f.name for f in Review._meta.fields]
+    exclude = ("fold_reason", "fold_message_id", "fold_params")  # shown in the operator's language instead
+    readonly_fields = [*(f.name for f in Review._meta.fields
+                         if f.name not in ("fold_reason", "fold_message_id", "fold_params")), "shown_fold_reason"]
     inlines = [ReviewPhotoInline, ReviewModerationInline]
     actions = ["fold", "unfold"]
 
@@ -94,6 +105,10 @@ class ReviewAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # moderation folds, never deletes
+
+    @admin.display(description=_("折叠原因"))
+    def shown_fold_reason(self, obj: Review) -> str:
+        return obj.display_fold_reason
 
     def _apply(self, request: HttpRequest, queryset: QuerySet[Review], fn: Any, **kwargs: Any) -> int:
         done = 0
@@ -107,10 +122,10 @@ class ReviewAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("折叠所选评价（违反评价规范）"))
     def fold(self, request: HttpRequest, queryset: QuerySet[Review]) -> None:
-        n = self._apply(request, queryset, services.review_fold, reason=str(_("违反评价规范（后台折叠）")))
+        n = self._apply(request, queryset, services.review_fold, reason=msg("review.folded_by_operator"))
         self.message_user(request, _("已折叠 %(n)d 条评价") % {"n": n})
 
     @admin.action(description=_("取消折叠所选评价"))
     def unfold(self, request: HttpRequest, queryset: QuerySet[Review]) -> None:
-        n = self._apply(request, queryset, services.review_unfold, reason=str(_("后台取消折叠")))
+        n = self._apply(request, queryset, services.review_unfold, reason=msg("review.unfolded_by_operator"))
         self.message_user(request, _("已取消折叠 %(n)d 条评价") % {"n": n})

@@ -15,6 +15,7 @@ from quanzi.aftersales.enums import (
     ModerationAction,
     ReviewStatus,
 )
+from quanzi.core.messages import shown
 
 
 class AfterSaleRequest(models.Model):
@@ -95,12 +96,19 @@ class AfterSaleStatusChange(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                               related_name="+", verbose_name=_("操作人"))
     note = models.CharField(_("说明"), max_length=200, blank=True, default="")
+    message_id = models.CharField(_("消息"), max_length=60, blank=True, default="")
+    params = models.JSONField(_("消息参数"), default=dict, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("售后状态记录")
         verbose_name_plural = _("售后状态记录")
         ordering = ["id"]
+
+    @property
+    def display_text(self) -> str:
+        """The note in the reader's language (ours), or as typed (a merchant's reason, a tracking number)."""
+        return shown(self.note, self.message_id, self.params)
 
 
 class Review(models.Model):
@@ -118,6 +126,8 @@ class Review(models.Model):
     status = models.CharField(_("状态"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.VISIBLE,
                               db_index=True)
     fold_reason = models.CharField(_("折叠原因"), max_length=200, blank=True, default="")
+    fold_message_id = models.CharField(_("折叠原因消息"), max_length=60, blank=True, default="")
+    fold_params = models.JSONField(_("折叠原因参数"), default=dict, blank=True)
     folded_at = models.DateTimeField(_("折叠时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("评价时间"), auto_now_add=True, db_index=True)
 
@@ -130,6 +140,10 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.product_id}:{self.rating}"
+
+    @property
+    def display_fold_reason(self) -> str:
+        return shown(self.fold_reason, self.fold_message_id, self.fold_params)
 
 
 class ReviewPhoto(models.Model):
@@ -150,6 +164,8 @@ class ReviewModeration(models.Model):
                                verbose_name=_("评价"))
     action = models.CharField(_("操作"), max_length=10, choices=ModerationAction.choices)
     reason = models.CharField(_("原因"), max_length=200, blank=True, default="")
+    message_id = models.CharField(_("消息"), max_length=60, blank=True, default="")
+    params = models.JSONField(_("消息参数"), default=dict, blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                               related_name="+", verbose_name=_("操作人"))
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
@@ -158,3 +174,7 @@ class ReviewModeration(models.Model):
         verbose_name = _("评价审核记录")
         verbose_name_plural = _("评价审核记录")
         ordering = ["id"]
+
+    @property
+    def display_text(self) -> str:
+        return shown(self.reason, self.message_id, self.params)

@@ -50,6 +50,10 @@ class StatusChangeOut(Schema):
     note: str
     created_at: datetime
 
+    @staticmethod
+    def resolve_note(obj: Any) -> str:
+        return str(obj.display_text)  # ours in the reader's language, a merchant's reason as typed
+
 
 class RequestOut(Schema):
     id: int
@@ -126,6 +130,10 @@ class ReviewOut(Schema):
     @staticmethod
     def resolve_author(obj: Any) -> str:
         return str(obj.buyer.nickname)
+
+    @staticmethod
+    def resolve_fold_reason(obj: Any) -> str:
+        return str(obj.display_fold_reason)
 
     @staticmethod
     def resolve_photos(obj: Any) -> list[str]:

@@ -19,6 +19,7 @@ from quanzi.catalog.models import (
 )
 from quanzi.core.errors import DomainError
 from quanzi.core.images import CLEAN_IMAGE_FORMFIELDS
+from quanzi.core.messages import msg
 
 
 @admin.register(Merchant)
@@ -27,7 +28,13 @@ class MerchantAdmin(admin.ModelAdmin):
     list_filter = ("status",)
     search_fields = ("business_name", "licence_no", "contact_phone")
     readonly_fields = ("status", "reviewed_by", "reviewed_at", "created_at")
+    exclude = ("status_message_id", "status_params")
     actions = ["approve", "suspend"]
+
+    def save_model(self, request: HttpRequest, obj: Merchant, form: Any, change: bool) -> None:
+        if "status_reason" in form.changed_data:  # the operator wrote the reason: it is theirs, as typed
+            obj.status_message_id, obj.status_params = "", {}
+        super().save_model(request, obj, form, change)
 
     def _run(self, request: HttpRequest, queryset: QuerySet[Merchant], fn: Any, **kwargs: Any) -> None:
         for merchant in queryset:
@@ -42,7 +49,7 @@ class MerchantAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("暂停经营"))
     def suspend(self, request: HttpRequest, queryset: QuerySet[Merchant]) -> None:
-        self._run(request, queryset, services.merchant_suspend, reason=str(_("运营后台暂停")))
+        self._run(request, queryset, services.merchant_suspend, reason=msg("merchant.suspended_by_operator"))
 
 
 @admin.register(Category)

@@ -24,3 +24,5 @@ class StockReason(models.TextChoices):
     RESERVE = "reserve", _("下单占用")
     RELEASE = "release", _("取消释放")
     RETURN = "return", _("退货入库")
+    ALLOT = "allot", _("活动锁定")  # moved into a campaign's allotment (a flash sale), apart from normal sales
+    UNALLOT = "unallot", _("活动释放")  # back from an allotment: the campaign ended, or a campaign order takes it

@@ -3,11 +3,13 @@ docs/ARCHITECTURE.md, "The domain map").
 
 - **stock that reads as free**: units reserved by a reservation that has run out (an unpaid order past its
   deadline) are free for shoppers at once, before a job or the next checkout gives them back. The app that holds
-  them (orders) registers how many per SKU; `catalog.selectors.available_stock` adds them."""
+  them (orders) registers how many per SKU; `catalog.selectors.available_stock` adds them.
+- **product page panels**: `product_panel(name, fn)`; the page renders each with `{% product_panels product %}`."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 # name -> freed(sku_ids) -> {sku_id: units held by run-out reservations}
 STOCK_FREED: dict[str, Callable[[list[int]], dict[int, int]]] = {}
@@ -16,3 +18,14 @@ STOCK_FREED: dict[str, Callable[[list[int]], dict[int, int]]] = {}
 def stock_freed(name: str, fn: Callable[[list[int]], dict[int, int]]) -> None:
     """Register (or replace, by name) a source of held units that read as free now."""
     STOCK_FREED[name] = fn
+
+
+# name -> panel(request, product) -> HTML (already escaped, e.g. from render_to_string) or "" for nothing. Higher
+# apps (growth: open group-buys, flash-sale price, coupons to claim) show themselves on the product page this way;
+# the panels appear in the order of their names.
+PRODUCT_PANELS: dict[str, Callable[[Any, Any], str]] = {}
+
+
+def product_panel(name: str, fn: Callable[[Any, Any], str]) -> None:
+    """Register (or replace, by name) a panel on the product page."""
+    PRODUCT_PANELS[name] = fn

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from quanzi.catalog.enums import MerchantStatus, ReturnExemption, StockReason
+from quanzi.core.messages import shown
 
 
 class Merchant(models.Model):
@@ -23,6 +24,9 @@ class Merchant(models.Model):
     status = models.CharField(_("状态"), max_length=10, choices=MerchantStatus.choices,
                               default=MerchantStatus.APPLIED, db_index=True)
     status_reason = models.CharField(_("审核说明"), max_length=200, blank=True, default="")
+    # ours (a suspension from the back office) as a message (core.messages); an operator's typed reason is text
+    status_message_id = models.CharField(_("审核说明消息"), max_length=60, blank=True, default="")
+    status_params = models.JSONField(_("审核说明参数"), default=dict, blank=True)
     commission_rate = models.DecimalField(_("平台佣金比例"), max_digits=5, decimal_places=4,
                                           default=Decimal("0.0500"))
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
@@ -40,6 +44,10 @@ class Merchant(models.Model):
 
     def __str__(self) -> str:
         return self.business_name
+
+    @property
+    def display_status_reason(self) -> str:
+        return shown(self.status_reason, self.status_message_id, self.status_params)
 
 
 class Category(models.Model):

@@ -31,6 +31,10 @@ class MerchantOut(Schema):
     def resolve_commission_rate(obj: Any) -> str:
         return str(obj.commission_rate)
 
+    @staticmethod
+    def resolve_status_reason(obj: Any) -> str:
+        return str(obj.display_status_reason)  # ours in the reader's language, an operator's as typed
+
 
 class MerchantPublicOut(Schema):
     id: int

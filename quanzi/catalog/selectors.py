@@ -165,6 +165,15 @@ def community_shelf(*, community: Community) -> QuerySet[Product]:
             .select_related("merchant").prefetch_related("images", "skus").order_by("-id"))
 
 
+def post_cards(*, post_ids: Any, product_ids: Any) -> dict[int, set[int]]:
+    """Which of `product_ids` each of `post_ids` carries as a product card: post id -> product ids."""
+    cards: dict[int, set[int]] = {}
+    for post_id, product_id in PostProduct.objects.filter(post_id__in=list(post_ids), product_id__in=list(product_ids))\
+            .values_list("post_id", "product_id"):
+        cards.setdefault(post_id, set()).add(product_id)
+    return cards
+
+
 def post_products(*, post_id: int) -> QuerySet[Product]:
     """The sellable products carried as cards by a post (for the content app's post page)."""
     cards = PostProduct.objects.filter(post_id=post_id, product=OuterRef("pk"))

@@ -32,6 +32,7 @@ from quanzi.core.enums import TouchKind
 from quanzi.core.errors import InvalidInput, NotAuthenticated, NotFound
 from quanzi.core.events import touch_record, track
 from quanzi.core.images import clean_image
+from quanzi.core.messages import Text, message_columns
 
 if TYPE_CHECKING:
     from quanzi.communities.models import Community
@@ -85,7 +86,8 @@ def merchant_apply(*, user: Any, business_name: str, licence_no: str, contact_na
             raise errors.already_applied()
         for k, v in fields.items():  # a rejected applicant may apply again with corrected details
             setattr(existing, k, v)
-        existing.status, existing.status_reason = MerchantStatus.APPLIED, ""
+        existing.status = MerchantStatus.APPLIED
+        _set_status_reason(existing, "")
         existing.save()
         merchant = existing
     else:
@@ -98,7 +100,12 @@ def merchant_apply(*, user: Any, business_name: str, licence_no: str, contact_na
     return merchant
 
 
-def _merchant_move(*, operator: Any, merchant_id: int, to: str, allowed_from: set[str], reason: str,
+def _set_status_reason(merchant: Merchant, reason: Text) -> None:
+    for field, value in message_columns(reason, model=Merchant, text="status_reason", prefix="status_").items():
+        setattr(merchant, field, value)
+
+
+def _merchant_move(*, operator: Any, merchant_id: int, to: str, allowed_from: set[str], reason: Text,
                    event: str, commission_rate: Decimal | None = None) -> Merchant:
     _operator(operator)
     merchant = lock_merchant(merchant_id)
@@ -111,7 +118,7 @@ def _merchant_move(*, operator: Any, merchant_id: int, to: str, allowed_from: se
             raise InvalidInput(ErrorCode.INVALID_COMMISSION_RATE, _("佣金比例需在 0 到 1 之间"))
         merchant.commission_rate = Decimal(commission_rate)
     merchant.status = to
-    merchant.status_reason = (reason or "")[:200]
+    _set_status_reason(merchant, reason)  # an operator's typed reason, or one of our messages
     merchant.reviewed_by = operator
     merchant.reviewed_at = timezone.now()
     merchant.save()
@@ -133,7 +140,7 @@ def merchant_reject(*, operator: Any, merchant_id: int, reason: str) -> Merchant
 
 
 @transaction.atomic
-def merchant_suspend(*, operator: Any, merchant_id: int, reason: str) -> Merchant:
+def merchant_suspend(*, operator: Any, merchant_id: int, reason: Text) -> Merchant:
     """A suspended merchant's products stop selling at once (they read as unavailable); their data stays."""
     return _merchant_move(operator=operator, merchant_id=merchant_id, to=MerchantStatus.SUSPENDED,
                           allowed_from={MerchantStatus.APPROVED}, reason=reason, event="merchant.suspend")
@@ -374,6 +381,28 @@ def stock_release(*, sku_id: int, quantity: int, order_id: int | None = None,
     """Give units back (a cancelled reservation or a returned item). Callers make sure this runs once."""
     Sku.objects.filter(pk=sku_id).update(stock=F("stock") + quantity)
     StockMovement.objects.create(sku_id=sku_id, delta=quantity, reason=reason, order_id=order_id)
+
+
+def stock_allot(*, sku_id: int, quantity: int, actor: Any = None) -> bool:
+    """Move `quantity` units out of the SKU's stock into a campaign's allotment (a flash sale keeps its units apart
+    from normal sales); True when that many were there. A conditional update, never below zero, ledgered."""
+    if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity <= 0:
+        raise InvalidInput(ErrorCode.INVALID_QUANTITY, _("购买数量无效"))
+    if Sku.objects.filter(pk=sku_id, stock__gte=quantity).update(stock=F("stock") - quantity) != 1:
+        return False
+    StockMovement.objects.create(sku_id=sku_id, delta=-quantity, reason=StockReason.ALLOT,
+                                 actor=actor if getattr(actor, "is_authenticated", False) else None)
+    return True
+
+
+def stock_unallot(*, sku_id: int, quantity: int, actor: Any = None) -> None:
+    """Give units of a campaign's allotment back to the SKU's stock: the campaign ended, or a campaign checkout is
+    about to reserve them (in its transaction). Callers make sure each allotted unit comes back once."""
+    if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity <= 0:
+        raise InvalidInput(ErrorCode.INVALID_QUANTITY, _("购买数量无效"))
+    Sku.objects.filter(pk=sku_id).update(stock=F("stock") + quantity)
+    StockMovement.objects.create(sku_id=sku_id, delta=quantity, reason=StockReason.UNALLOT,
+                                 actor=actor if getattr(actor, "is_authenticated", False) else None)
 
 
 # --- community shelf and product cards -------------------------------------------------------------------------

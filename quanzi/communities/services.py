@@ -38,6 +38,7 @@ from quanzi.communities.selectors import can_view, require_perm
 from quanzi.core.errors import Conflict, InvalidInput, NotAuthenticated, PermissionDenied
 from quanzi.core.events import track
 from quanzi.core.images import clean_image
+from quanzi.core.messages import msg
 
 if TYPE_CHECKING:
     from quanzi.accounts.models import User
@@ -179,6 +180,7 @@ def _activate(membership: Membership, *, from_statuses: Sequence[str], **fields:
         status=MembershipStatus.ACTIVE, joined_at=timezone.now(), **fields)
     if rows:
         Community.objects.filter(pk=membership.community_id).update(member_count=F("member_count") + 1)
+        hooks.member_joined(user_id=membership.user_id, community_id=membership.community_id)
     return bool(rows)
 
 
@@ -392,7 +394,7 @@ def membership_approve(*, actor: User, community: Community, user_id: int) -> Me
     _audit(community=community, actor=actor, kind=ModerationKind.APPROVE, target_user=m.user,
            target_type=ReportTarget.MEMBER, target_id=m.user_id)
     notification_create(recipient=m.user, actor=actor, kind=NotificationKind.APPROVAL,
-                        text=_("你加入「%(name)s」的申请已通过") % {"name": community.name},
+                        message=msg("notify.join_approved", name=community.name),
                         url=f"/c/{community.slug}/")
     m.refresh_from_db()
     track("community.approve", user=actor, obj=community, community_id=community.pk, target_user_id=user_id)
@@ -411,7 +413,7 @@ def membership_reject(*, actor: User, community: Community, user_id: int, reason
     _audit(community=community, actor=actor, kind=ModerationKind.REJECT, target_user=m.user,
            target_type=ReportTarget.MEMBER, target_id=m.user_id, reason=reason)
     notification_create(recipient=m.user, actor=actor, kind=NotificationKind.APPROVAL,
-                        text=_("你加入「%(name)s」的申请未通过") % {"name": community.name},
+                        message=msg("notify.join_rejected", name=community.name),
                         url=f"/c/{community.slug}/")
     m.refresh_from_db()
     track("community.reject", user=actor, obj=community, community_id=community.pk, target_user_id=user_id)
@@ -508,7 +510,7 @@ def member_mute(*, actor: User, community: Community, user_id: int, until: dt.da
     _audit(community=community, actor=actor, kind=ModerationKind.MUTE, target_user=target.user,
            target_type=ReportTarget.MEMBER, target_id=target.user_id, reason=reason, until=until)
     notification_create(recipient=target.user, actor=actor, kind=NotificationKind.MODERATION,
-                        text=_("你在「%(name)s」被禁言：%(reason)s") % {"name": community.name, "reason": reason},
+                        message=msg("notify.muted", name=community.name, reason=reason),
                         url=f"/c/{community.slug}/rules/")
     target.refresh_from_db()
     track("community.mute", user=actor, obj=community, community_id=community.pk, target_user_id=user_id)
@@ -548,7 +550,7 @@ def member_ban(*, actor: User, community: Community, user_id: int, reason: str) 
     _audit(community=community, actor=actor, kind=ModerationKind.BAN, target_user=target.user,
            target_type=ReportTarget.MEMBER, target_id=target.user_id, reason=reason)
     notification_create(recipient=target.user, actor=actor, kind=NotificationKind.MODERATION,
-                        text=_("你已被「%(name)s」封禁：%(reason)s") % {"name": community.name, "reason": reason})
+                        message=msg("notify.banned", name=community.name, reason=reason))
     target.refresh_from_db()
     track("community.ban", user=actor, obj=community, community_id=community.pk, target_user_id=user_id)
     return target

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from quanzi.communities.models import Community
 from quanzi.content.enums import CommentStatus, PostKind, PostStatus, ReactionKind
+from quanzi.core.messages import shown
 
 
 class Post(models.Model):
@@ -18,6 +19,9 @@ class Post(models.Model):
     status = models.CharField(_("状态"), max_length=10, choices=PostStatus.choices, default=PostStatus.PUBLISHED,
                               db_index=True)
     status_reason = models.CharField(_("状态说明"), max_length=300, blank=True, default="")
+    # our own status reasons (held for a sensitive word) as a message (core.messages); a moderator's is typed text
+    status_message_id = models.CharField(_("状态说明消息"), max_length=60, blank=True, default="")
+    status_params = models.JSONField(_("状态说明参数"), default=dict, blank=True)
     publish_at = models.DateTimeField(_("发布时间"), null=True, blank=True, db_index=True)
     # publish_at as Unix seconds: lets the hot score's time decay run in SQL on SQLite and PostgreSQL alike.
     publish_ts = models.BigIntegerField(default=0, editable=False)
@@ -59,6 +63,11 @@ class Post(models.Model):
         if self.status == PostStatus.SCHEDULED and self.publish_at is not None and self.publish_at <= timezone.now():
             return str(PostStatus.PUBLISHED)
         return str(self.status)
+
+    @property
+    def display_status_reason(self) -> str:
+        """The status reason in the reader's language (ours), or as the moderator typed it."""
+        return shown(self.status_reason, self.status_message_id, self.status_params)
 
     # Viewer state, filled by selectors.posts_with_viewer_state() through prefetches (no query here).
     @property
@@ -186,6 +195,8 @@ class Comment(models.Model):
     status = models.CharField(_("状态"), max_length=10, choices=CommentStatus.choices,
                               default=CommentStatus.VISIBLE)
     status_reason = models.CharField(_("状态说明"), max_length=300, blank=True, default="")
+    status_message_id = models.CharField(_("状态说明消息"), max_length=60, blank=True, default="")
+    status_params = models.JSONField(_("状态说明参数"), default=dict, blank=True)
     like_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
@@ -193,6 +204,11 @@ class Comment(models.Model):
         verbose_name = _("评论")
         verbose_name_plural = _("评论")
         indexes = [models.Index(fields=["post", "parent", "created_at"])]
+
+    @property
+    def display_status_reason(self) -> str:
+        """The status reason in the reader's language (ours), or as the moderator typed it."""
+        return shown(self.status_reason, self.status_message_id, self.status_params)
 
 
 class Reaction(models.Model):

@@ -105,6 +105,10 @@ class PostOut(Schema):
         return str(obj.effective_status)
 
     @staticmethod
+    def resolve_status_reason(obj: Any) -> str:
+        return str(obj.display_status_reason)  # ours in the reader's language, a moderator's as typed
+
+    @staticmethod
     def resolve_poll(obj: Any) -> Any:
         return _one_to_one(obj, "poll")
 
@@ -141,6 +145,10 @@ class CommentOut(Schema):
     @staticmethod
     def resolve_body(obj: Any) -> str:
         return "" if obj.status == "folded" else obj.body
+
+    @staticmethod
+    def resolve_status_reason(obj: Any) -> str:
+        return str(obj.display_status_reason)
 
 
 class CommentTreeOut(CommentOut):

@@ -340,7 +340,7 @@ def compose(request: HttpRequest) -> HttpResponse:
             )
             if post is not None:
                 if post.status == "held":
-                    messages.warning(request, post.status_reason)
+                    messages.warning(request, post.display_status_reason)
                 elif post.status == "scheduled":
                     messages.success(request, _("已加入发布计划，将在设定时间发布"))
                 else:

@@ -70,26 +70,36 @@ def touch_record(
     *,
     user: Any,
     kind: str,
-    post_id: int,
+    post_id: int | None = None,
     product_id: int | None = None,
     share_token: str = "",
     community_id: int | None = None,
     at: dt.datetime | None = None,
 ) -> Touch | None:
     """Record a touch that may credit a later order (`orders.selectors.order_attribution` reads only these):
-    a click on a product card in a post (`card_click`, with the product), or a view of a post through a share
-    link (`share_view`, with the token). Called next to the `track()` of the same moment. Anonymous visitors
-    leave no touch (no order can follow without a login)."""
+    a click on a product card in a post (`card_click`, with the post and the product), a view of a post through a
+    share link (`share_view`, with the post and the token), or a view of a product through a share link that is
+    not a post's (`link_view`, with the product and the token, no post: a group-buy link). Called next to the
+    `track()` of the same moment. Anonymous visitors leave no touch (no order can follow without a login)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
     if kind == TouchKind.CARD_CLICK:
-        if product_id is None:
-            raise ValueError("a card_click touch needs its product_id")
+        if product_id is None or post_id is None:
+            raise ValueError("a card_click touch needs its post_id and product_id")
     elif kind == TouchKind.SHARE_VIEW:
-        if not share_token:
-            raise ValueError("a share_view touch needs its share token")
+        if not share_token or post_id is None:
+            raise ValueError("a share_view touch needs its post_id and share token")
+    elif kind == TouchKind.LINK_VIEW:
+        if product_id is None or not share_token or post_id is not None:
+            raise ValueError("a link_view touch needs its product_id and share token, and has no post")
     else:
         raise ValueError(f"unknown touch kind {kind!r}")
     return Touch.objects.create(
         user_id=user.pk, kind=kind, product_id=product_id, post_id=post_id, share_token=(share_token or "")[:32],
         community_id=community_id, created_at=_when(at))
+
+
+def touches_between(*, user_id: int, since: dt.datetime, until: dt.datetime, limit: int = 500) -> list[Touch]:
+    """A member's touches (card clicks, share-link views) in a time window, latest first (for order credit)."""
+    return list(Touch.objects.filter(user_id=user_id, created_at__gte=since, created_at__lte=until)
+                .order_by("-created_at", "-id")[:limit])

@@ -30,16 +30,16 @@ class Event(models.Model):
 
 
 class Touch(models.Model):
-    """A touch that may earn an order its credit: a click on a product card in a post, or a view of a post through
-    a share link. Written only by `core.events.touch_record()`, read by `orders.selectors.order_attribution`.
+    """A touch that may earn an order its credit: a click on a product card in a post, a view of a post through
+    a share link, or a view of a product through a share link that is not a post's (a group-buy link). Written only by `core.events.touch_record()`, read by `orders.selectors.order_attribution`.
 
     A stable record of its own, so the credit does not depend on event names and props (which are free to grow)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
                              verbose_name=_("用户"))
     kind = models.CharField(_("类型"), max_length=16, choices=TouchKind.choices)
-    product_id = models.BigIntegerField(_("商品ID"), null=True, blank=True)  # card clicks only
-    post_id = models.BigIntegerField(_("帖子ID"))
+    product_id = models.BigIntegerField(_("商品ID"), null=True, blank=True)  # card clicks and link views
+    post_id = models.BigIntegerField(_("帖子ID"), null=True, blank=True)  # empty for a link view (no post)
     share_token = models.CharField(_("分享码"), max_length=32, blank=True, default="")
     community_id = models.BigIntegerField(_("社群ID"), null=True, blank=True)
     created_at = models.DateTimeField(_("时间"), default=timezone.now)

@@ -4,6 +4,10 @@ A move is a conditional update on the status the row had (so of two concurrent m
 and PostgreSQL alike) plus one audit row, in the caller's transaction. The transition table is data: each app
 writes its own (`orders.rules.TRANSITIONS`, `aftersales.rules.TRANSITIONS`, `payments.rules`), and an illegal
 move raises that app's error with both statuses' labels.
+
+The note of a move is a `core.messages.Text`: one of our messages (`msg("order.expired")`), stored as its id and
+parameters and shown in the reader's language, or free text a person typed (a carrier and tracking number, a
+merchant's reason), stored as typed. The app's audit writer stores it with `message_columns()`.
 """
 
 from __future__ import annotations
@@ -16,11 +20,12 @@ from django.db import models
 from django.utils import timezone
 
 from quanzi.core.errors import DomainError
+from quanzi.core.messages import Text
 
 M = TypeVar("M", bound=models.Model)
 
 # (row, from_status, to_status, actor or None, note) -> writes the audit row
-AuditWriter = Callable[[Any, str, str, Any, str], None]
+AuditWriter = Callable[[Any, str, str, Any, Text], None]
 IllegalMove = Callable[[str, str], DomainError]
 
 
@@ -39,7 +44,7 @@ class StateMachine(Generic[M]):
     def can_move(self, current: str, target: str) -> bool:
         return target in self.transitions.get(current, frozenset())
 
-    def move(self, row: M, to: str, *, actor: Any = None, note: str = "", **fields: Any) -> M:
+    def move(self, row: M, to: str, *, actor: Any = None, note: Text = "", **fields: Any) -> M:
         """Move `row` (normally locked by the caller) to `to`; `fields` are written in the same update.
         Refuses a move the table does not allow, and a move of a row whose status changed under us."""
         current = str(getattr(row, self.field))
@@ -51,6 +56,6 @@ class StateMachine(Generic[M]):
         moved = self.model._default_manager.filter(pk=row.pk, **{self.field: current}).update(**values)
         if moved != 1:
             raise self.illegal(current, to)
-        self.audit(row, current, to, _actor_or_none(actor), (note or "")[:200])
+        self.audit(row, current, to, _actor_or_none(actor), note or "")
         row.refresh_from_db()
         return row

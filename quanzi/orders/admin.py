@@ -2,6 +2,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from quanzi.core.admin_base import ReadOnlyInline
 from quanzi.orders.models import (
@@ -25,6 +26,12 @@ class LineInline(ReadOnlyInline):
 
 class StatusInline(ReadOnlyInline):
     model = OrderStatusChange
+    fields = ("from_status", "to_status", "actor", "shown_reason", "created_at")
+    readonly_fields = ("shown_reason", "created_at")
+
+    @admin.display(description=_("说明"))
+    def shown_reason(self, obj: OrderStatusChange) -> str:
+        return obj.display_text  # in the operator's language
 
 
 class RefundInline(ReadOnlyInline):
@@ -48,6 +55,12 @@ class OrderAdmin(admin.ModelAdmin):
     list_filter = ("status",)
     search_fields = ("number", "ship_phone")
     inlines = [LineInline, StatusInline, PaymentInline, RefundInline, LineCancellationInline]
+    exclude = ("cancel_reason", "cancel_message_id", "cancel_params")
+    readonly_fields = ("shown_cancel_reason",)
+
+    @admin.display(description=_("取消原因"))
+    def shown_cancel_reason(self, obj: Order) -> str:
+        return obj.display_cancel_reason
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -74,6 +87,7 @@ class ShippingTemplateAdmin(admin.ModelAdmin):
 class TrackingInline(admin.TabularInline):
     model = TrackingEvent
     extra = 0
+    exclude = ("message_id", "params")  # a step added here is the operator's text
 
 
 @admin.register(Shipment)

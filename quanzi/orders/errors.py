@@ -27,6 +27,7 @@ class ErrorCode(StrEnum):
     INVALID_MODE = "invalid_mode"
     INVALID_NAME = "invalid_name"
     INVALID_PAYMENT = "invalid_payment"
+    INVALID_PAY_MINUTES = "invalid_pay_minutes"
     INVALID_PHONE = "invalid_phone"
     INVALID_PROVINCE = "invalid_province"
     INVALID_QUANTITY = "invalid_quantity"

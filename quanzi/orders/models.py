@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from quanzi.core.messages import shown
 from quanzi.orders.enums import OrderStatus, ShippingMode
 
 
@@ -115,6 +116,9 @@ class Order(models.Model):
     payment_ref = models.CharField(_("支付流水"), max_length=64, blank=True, default="")
     note = models.CharField(_("买家备注"), max_length=200, blank=True, default="")
     cancel_reason = models.CharField(_("取消原因"), max_length=200, blank=True, default="")
+    # ours (expired, cancelled by the buyer) as a message (core.messages); a reason the buyer typed is text
+    cancel_message_id = models.CharField(_("取消原因消息"), max_length=60, blank=True, default="")
+    cancel_params = models.JSONField(_("取消原因参数"), default=dict, blank=True)
     expires_at = models.DateTimeField(_("支付截止"), null=True, blank=True, db_index=True)
     paid_at = models.DateTimeField(_("付款时间"), null=True, blank=True)
     shipped_at = models.DateTimeField(_("发货时间"), null=True, blank=True, db_index=True)
@@ -137,6 +141,10 @@ class Order(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def display_cancel_reason(self) -> str:
+        return shown(self.cancel_reason, self.cancel_message_id, self.cancel_params)
 
 
 class OrderLine(models.Model):
@@ -193,12 +201,19 @@ class OrderStatusChange(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                               related_name="+", verbose_name=_("操作人"))
     reason = models.CharField(_("说明"), max_length=200, blank=True, default="")
+    message_id = models.CharField(_("消息"), max_length=60, blank=True, default="")
+    params = models.JSONField(_("消息参数"), default=dict, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("订单状态记录")
         verbose_name_plural = _("订单状态记录")
         ordering = ["id"]
+
+    @property
+    def display_text(self) -> str:
+        """The reason in the reader's language (ours), or as typed (a carrier and tracking number)."""
+        return shown(self.reason, self.message_id, self.params)
 
 
 class Shipment(models.Model):
@@ -220,11 +235,18 @@ class TrackingEvent(models.Model):
     happened_at = models.DateTimeField(_("时间"))
     location = models.CharField(_("地点"), max_length=60, blank=True, default="")
     description = models.CharField(_("描述"), max_length=200)
+    message_id = models.CharField(_("消息"), max_length=60, blank=True, default="")
+    params = models.JSONField(_("消息参数"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("物流轨迹")
         verbose_name_plural = _("物流轨迹")
         ordering = ["-happened_at", "-id"]
+
+    @property
+    def display_text(self) -> str:
+        """Ours ("商家已发货") in the reader's language; a step the merchant or carrier wrote, as written."""
+        return shown(self.description, self.message_id, self.params)
 
 
 class OrderPayment(models.Model):
@@ -324,6 +346,8 @@ class OrderHold(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="holds", verbose_name=_("订单"))
     source = models.CharField(_("来源"), max_length=64)
     reason = models.CharField(_("原因"), max_length=200)
+    message_id = models.CharField(_("消息"), max_length=60, blank=True, default="")
+    params = models.JSONField(_("消息参数"), default=dict, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
     released_at = models.DateTimeField(_("解除时间"), null=True, blank=True)
 
@@ -333,6 +357,11 @@ class OrderHold(models.Model):
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["order", "source"], condition=Q(released_at__isnull=True),
                                                name="uniq_active_order_hold")]
+
+    @property
+    def display_text(self) -> str:
+        """The reason in the reader's language when the plug-in gave one of our messages."""
+        return shown(self.reason, self.message_id, self.params)
 
 
 class OrderMoment(models.Model):

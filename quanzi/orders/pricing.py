@@ -10,6 +10,12 @@ Later features plug in through the registries below, without changing this modul
   names (all lines when `sku_ids` is None, or only one merchant's lines with `merchant_id`); the amount is spread over
   those lines by largest remainder in proportion to what each line still costs, so lines sum exactly, and it is
   capped at what those lines still cost (a line never goes below zero).
+
+Campaign prices and coupons: a line priced by a campaign (a `campaign` adjustment that took something off it)
+takes no coupon unless that campaign says it may (`Adjustment.allows_coupons`, default False: flash sales and
+group prices take none). A coupon plug-in asks `PricingContext.coupon_excluded_sku_ids()` which lines to leave out.
+`PricingContext.notes` is a scratch space per quote for a plug-in whose adjusters of two stages share work (the
+coupon stage checks the chosen coupons once, the shipping stage then applies the free-shipping ones).
 """
 
 from __future__ import annotations
@@ -32,6 +38,8 @@ class Adjustment:
     sku_ids: frozenset[int] | None = None
     merchant_id: int | None = None
     source: str = ""  # e.g. "coupon:12" so the plug-in can redeem it at placement
+    # campaign stage only: True when the campaign lets its lines take coupons too (default: campaign prices take none)
+    allows_coupons: bool = False
     # filled by `price_checkout`: what it actually took off each line (sku id -> fen), or, for a shipping
     # adjustment, off each merchant's fee (merchant id -> fen); they sum to `amount_fen`
     per_line: dict[int, int] = field(default_factory=dict)
@@ -125,6 +133,13 @@ class PricingContext:
     lines: list[PricedLine]
     options: dict[str, Any]  # what the buyer chose: coupon ids, points to use, campaign ids ...
     applied: list[Adjustment] = field(default_factory=list)
+    notes: dict[str, Any] = field(default_factory=dict)  # per-quote scratch space for plug-ins, keyed by plug-in
+
+    def coupon_excluded_sku_ids(self) -> frozenset[int]:
+        """SKUs priced by a campaign that does not allow coupons: coupons neither count them towards a threshold
+        nor take anything off them."""
+        return frozenset(sku_id for adj in self.applied if adj.stage == "campaign" and not adj.allows_coupons
+                         for sku_id, fen in adj.per_line.items() if fen > 0)
 
 
 Adjuster = Callable[[PricingContext], list[Adjustment]]

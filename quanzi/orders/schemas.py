@@ -146,6 +146,15 @@ class CheckoutIn(Schema):
     options: OrderOptionsIn | None = Field(None, description="优惠券、积分、活动等选项（与报价时相同）")
 
 
+class LineAdjustmentOut(Schema):
+    """What one source took off one order line (the price waterfall as placed)."""
+
+    stage: str = Field(..., description="member | campaign | coupon | points | shipping")
+    source: str = Field(..., description="来源，如 coupon:12、groupbuy:7")
+    label: str
+    amount_fen: int
+
+
 class OrderLineOut(Schema):
     id: int
     sku_id: int
@@ -165,6 +174,11 @@ class OrderLineOut(Schema):
     refunded_fen: int
     cancelled_quantity: int  # units cancelled before shipment (refunded; the merchant ships the rest)
     return_exemption: str
+    adjustments: list[LineAdjustmentOut] = Field(..., description="这一行的优惠明细，按价格瀑布的顺序（会员价、活动、每张券、积分、运费优惠）")
+
+    @staticmethod
+    def resolve_adjustments(obj: Any) -> list[Any]:
+        return list(obj.adjustments.all())
 
 
 class MerchantLineOut(OrderLineOut):
@@ -181,6 +195,10 @@ class TrackingOut(Schema):
     location: str
     description: str
 
+    @staticmethod
+    def resolve_description(obj: Any) -> str:
+        return str(obj.display_text)  # ours in the reader's language, the merchant's as written
+
 
 class ShipmentOut(Schema):
     carrier: str
@@ -196,8 +214,12 @@ class ShipmentOut(Schema):
 class StatusChangeOut(Schema):
     from_status: str
     to_status: str
-    reason: str
+    reason: str = Field(..., description="说明，按请求的语言显示（买家、商家填写的文字原样显示）")
     created_at: datetime
+
+    @staticmethod
+    def resolve_reason(obj: Any) -> str:
+        return str(obj.display_text)
 
 
 class OrderOut(Schema):
@@ -228,6 +250,10 @@ class HoldOut(Schema):
     source: str
     reason: str
     created_at: datetime
+
+    @staticmethod
+    def resolve_reason(obj: Any) -> str:
+        return str(obj.display_text)
 
 
 class OrderDetailOut(OrderOut):
@@ -272,7 +298,8 @@ class CheckoutOut(Schema):
 
     @staticmethod
     def resolve_orders(obj: Any) -> list[Any]:
-        return list(obj.orders.select_related("merchant").prefetch_related("lines", "status_changes")
+        return list(obj.orders.select_related("merchant").prefetch_related("lines", "lines__adjustments",
+                                                                             "status_changes")
                     .order_by("id"))
 
 

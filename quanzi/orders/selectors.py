@@ -13,18 +13,19 @@ from django.utils.translation import gettext as _
 
 from quanzi.catalog import selectors as catalog_selectors
 from quanzi.catalog.enums import MerchantStatus
-from quanzi.catalog.models import PostProduct
+from quanzi.catalog.selectors import post_cards
 from quanzi.communities.selectors import community_by_id, has_perm
 from quanzi.content.selectors import posts_by_id, sharers_by_token
 from quanzi.core.enums import TouchKind
 from quanzi.core.errors import InvalidInput
-from quanzi.core.models import Touch
-from quanzi.orders import errors, rules
+from quanzi.core.events import touches_between
+from quanzi.orders import errors, hooks, rules
 from quanzi.orders.enums import OrderStatus
 from quanzi.orders.errors import ErrorCode
 from quanzi.orders.models import (
     Address,
     CartItem,
+    CheckoutSession,
     Order,
     OrderHold,
     OrderLine,
@@ -61,37 +62,39 @@ def order_attribution(*, user_id: int, product_ids: list[int], at: dt.datetime |
     """Last-touch credit per product within the attribution window before `at`.
 
     The touches are `core.Touch` rows (written by `core.events.touch_record`): a click on that product's card in a
-    post (`card_click`), or a view through a share link (`share_view`) of a post that carries that product's card.
-    The latest touch wins. Products with no touch are left out."""
+    post (`card_click`), a view through a share link (`share_view`) of a post that carries that product's card, or
+    a view of the product through a plug-in's share link (`link_view`, e.g. a group-buy link: no post; the
+    plug-in tells who owns the token through `hooks.share_token_owner`). The latest touch wins. Products with no
+    touch are left out."""
     at = at or timezone.now()
     since = at - dt.timedelta(days=rules.attribution_days())
-    touches = list(Touch.objects.filter(user_id=user_id, created_at__gte=since, created_at__lte=at)
-                   .order_by("-created_at", "-id")[:500])
+    touches = touches_between(user_id=user_id, since=since, until=at, limit=500)
     if not touches:
         return {}
     wanted = set(product_ids)
-    viewed_posts = {t.post_id for t in touches if t.kind == TouchKind.SHARE_VIEW}
-    cards: dict[int, set[int]] = {}
-    for post_id, product_id in PostProduct.objects.filter(post_id__in=viewed_posts, product_id__in=wanted)\
-            .values_list("post_id", "product_id"):
-        cards.setdefault(post_id, set()).add(product_id)
-    credited: dict[int, Touch] = {}  # product -> its latest touch
+    viewed_posts = {t.post_id for t in touches if t.kind == TouchKind.SHARE_VIEW and t.post_id is not None}
+    cards = post_cards(post_ids=viewed_posts, product_ids=wanted)
+    credited: dict[int, Any] = {}  # product -> its latest touch
     for t in touches:
-        if t.kind == TouchKind.CARD_CLICK:
+        if t.kind in (TouchKind.CARD_CLICK, TouchKind.LINK_VIEW):
             if t.product_id is not None and t.product_id in wanted and t.product_id not in credited:
                 credited[t.product_id] = t
-        else:
+        elif t.post_id is not None:
             for product_id in cards.get(t.post_id, set()):
                 credited.setdefault(product_id, t)
         if len(credited) == len(wanted):
             break
     if not credited:
         return {}
-    posts = posts_by_id(post_ids={t.post_id for t in credited.values()})
-    sharers = sharers_by_token(tokens={t.share_token for t in credited.values() if t.share_token})
+    posts = posts_by_id(post_ids={t.post_id for t in credited.values() if t.post_id is not None})
+    tokens = {t.share_token for t in credited.values() if t.share_token}
+    sharers = sharers_by_token(tokens=tokens)
+    for owners in hooks.SHARE_TOKEN_OWNERS.values():  # plug-ins' own share links (a group-buy link)
+        if tokens - set(sharers):
+            sharers.update(owners(tokens - set(sharers)))
     out: dict[int, Credit] = {}
     for product_id, t in credited.items():
-        post = posts.get(t.post_id)
+        post = posts.get(t.post_id) if t.post_id is not None else None
         out[product_id] = Credit(
             share_token=t.share_token, post_id=t.post_id, sharer_id=sharers.get(t.share_token),
             kol_id=_kol_of(post), community_id=t.community_id or (post.community_id if post else None),
@@ -166,7 +169,8 @@ def cart_view(*, user: Any, options: dict[str, Any] | None = None) -> CartView:
 
 def _with_details(qs: QuerySet[Order]) -> QuerySet[Order]:
     return qs.select_related("merchant", "buyer").prefetch_related(
-        "lines", Prefetch("shipment__events", queryset=TrackingEvent.objects.all()), "status_changes",
+        "lines", "lines__adjustments", Prefetch("shipment__events", queryset=TrackingEvent.objects.all()),
+        "status_changes",
         Prefetch("holds", queryset=OrderHold.objects.filter(released_at__isnull=True), to_attr="active_holds"))
 
 
@@ -229,6 +233,15 @@ def order_is_party(*, user: Any, order_id: int) -> bool:
     """The user is the order's buyer or its merchant (who may see its payments and refunds)."""
     uid = getattr(user, "pk", None)
     return Order.objects.filter(Q(buyer_id=uid) | Q(merchant__user_id=uid), pk=order_id).exists()
+
+
+def checkout_by_key(*, user: Any, idempotency_key: str) -> CheckoutSession | None:
+    """The checkout this buyer placed with this idempotency key, if any (a plug-in's own buy endpoint answers a
+    replay with it, as `order_place` does)."""
+    key = (idempotency_key or "").strip()
+    if not key or user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return CheckoutSession.objects.filter(buyer=user, idempotency_key=key).first()
 
 
 def order_id_of_line(*, order_line_id: int) -> int | None:

@@ -11,12 +11,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from quanzi.core.errors import DomainError
 from quanzi.core.pages import call_service, page_of
-from quanzi.orders import selectors, services
+from quanzi.orders import hooks, selectors, services
 from quanzi.orders.enums import OrderStatus
 
 
@@ -66,11 +67,58 @@ def _checkout_items(data: Any) -> list[tuple[int, int]] | None:
     return [(sku_id, _int(data.get("quantity"), 1))] if sku_id else None
 
 
+_INT_OPTIONS = ("points", "campaign_id", "group_id")
+
+
+def _form_options(data: Any) -> dict[str, Any]:
+    """The plug-ins' options as the form carries them (`options.coupon_ids` repeated, `options.points`,
+    `options.campaign_id`, `options.group_id`, `options.extra.<key>`), in the shape the API's `options` takes.
+    A panel offering a choice of coupons in groups (one platform coupon, one per shop) names its radio groups
+    `options.coupon_ids.<group>`: when any is sent, they replace the carried `options.coupon_ids`.
+    Values that are not positive whole numbers are left out (the plug-ins check the rest)."""
+    options: dict[str, Any] = {}
+    grouped: list[str] = []
+    for key in data:
+        if key.startswith("options.extra.") and len(key) <= 64:
+            options[key.removeprefix("options.extra.")] = str(data.get(key, ""))[:200]
+        elif key.startswith("options.coupon_ids.") and len(key) <= 64:
+            grouped += data.getlist(key)
+    chosen = grouped if any(k.startswith("options.coupon_ids.") for k in data) else data.getlist("options.coupon_ids")
+    coupon_ids = list(dict.fromkeys(i for i in (_int(v) for v in chosen) if i > 0))
+    if coupon_ids:
+        options["coupon_ids"] = coupon_ids[:10]
+    for name in _INT_OPTIONS:
+        value = _int(data.get(f"options.{name}"))
+        if value > 0:
+            options[name] = value
+    return options
+
+
+def _option_fields(options: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The options as hidden form fields, so the order is placed with what the page priced."""
+    fields: list[tuple[str, Any]] = []
+    for name, value in options.items():
+        if name == "coupon_ids":
+            fields += [("options.coupon_ids", v) for v in value]
+        elif name in _INT_OPTIONS:
+            fields.append((f"options.{name}", value))
+        else:
+            fields.append((f"options.extra.{name}", value))
+    return fields
+
+
 @login_required
 def checkout(request: HttpRequest) -> HttpResponse:
     errors: list[str] = []
     data = request.POST if request.method == "POST" else request.GET
     items = _checkout_items(data)
+    options = _form_options(data)
+    if not data.get("options_chosen"):  # the buyer has not chosen yet: the plug-ins propose (the best coupons)
+        for _name, propose in sorted(hooks.CHECKOUT_DEFAULTS.items()):
+            try:
+                options = {**propose(request.user, items, options), **options}
+            except DomainError:
+                pass  # a proposal that cannot be made is no proposal; the page still prices the items
     if request.method == "POST":
         address_id: int | None = _int(request.POST.get("address_id")) or None
         if address_id is None and request.POST.get("name"):
@@ -84,7 +132,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
             session = call_service(errors, services.order_place, user=request.user, address_id=address_id,
                                    items=items, idempotency_key=request.POST.get("idempotency_key", ""),
                                    expected_total_fen=_int(expected) if expected else None,
-                                   note=request.POST.get("note", ""))
+                                   note=request.POST.get("note", ""), options=options)
             if session is not None:
                 orders = list(session.orders.order_by("id"))
                 messages.success(request, _("下单成功，请在 15 分钟内完成支付"))
@@ -93,12 +141,21 @@ def checkout(request: HttpRequest) -> HttpResponse:
                 return redirect("/orders/?status=pending_payment")
     quote = None
     try:
-        quote = selectors.quote_preview(user=request.user, items=items)
+        quote = selectors.quote_preview(user=request.user, items=items, options=options)
     except DomainError as exc:
         errors.append(str(exc.message))
+        if options:  # an option a plug-in refuses (a coupon no longer usable): show the price without them
+            options = {}
+            try:
+                quote = selectors.quote_preview(user=request.user, items=items)
+            except DomainError:
+                quote = None
+    panels = [mark_safe(html) for _name, panel in sorted(hooks.CHECKOUT_PANELS.items())
+              if (html := panel(request, quote, options))]  # panels return escaped, rendered HTML
     return render(request, "orders/checkout.html", {
         "quote": quote, "errors": errors, "items": items, "addresses": list(selectors.address_list(user=request.user)),
-        "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex, "nav": ""},
+        "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex, "nav": "",
+        "panels": panels, "option_fields": _option_fields(options)},
         status=400 if errors and request.method == "POST" else 200)
 
 

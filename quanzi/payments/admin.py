@@ -3,9 +3,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from quanzi.core.admin_base import ReadOnlyInline
 from quanzi.core.errors import DomainError
 from quanzi.payments import services
-from quanzi.payments.models import Payment, PaymentCallback, Refund
+from quanzi.payments.models import Payment, PaymentCallback, PaymentStatusChange, Refund, RefundStatusChange
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -21,11 +22,32 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+class PaymentStatusInline(ReadOnlyInline):
+    model = PaymentStatusChange
+    fields = ("from_status", "to_status", "actor", "shown_note", "created_at")
+    readonly_fields = ("shown_note", "created_at")
+
+    @admin.display(description=_("说明"))
+    def shown_note(self, obj: PaymentStatusChange) -> str:
+        return obj.display_text  # in the operator's language
+
+
+class RefundStatusInline(ReadOnlyInline):
+    model = RefundStatusChange
+    fields = ("from_status", "to_status", "actor", "shown_note", "created_at")
+    readonly_fields = ("shown_note", "created_at")
+
+    @admin.display(description=_("说明"))
+    def shown_note(self, obj: RefundStatusChange) -> str:
+        return obj.display_text
+
+
 @admin.register(Payment)
 class PaymentAdmin(ReadOnlyAdmin):
     list_display = ("payment_no", "order", "payer", "gateway", "amount_fen", "refunded_fen", "status", "paid_at")
     list_filter = ("gateway", "status")
     search_fields = ("payment_no", "gateway_txn_id", "order__number")
+    inlines = [PaymentStatusInline]
 
 
 @admin.register(PaymentCallback)
@@ -38,10 +60,16 @@ class PaymentCallbackAdmin(ReadOnlyAdmin):
 
 @admin.register(Refund)
 class RefundAdmin(ReadOnlyAdmin):
-    list_display = ("refund_no", "order", "payment", "kind", "amount_fen", "status", "error_code", "attempts",
-                    "created_at")
+    list_display = ("refund_no", "order", "payment", "kind", "amount_fen", "shown_reason", "status", "error_code",
+                    "attempts", "created_at")
     list_filter = ("status", "kind")
     search_fields = ("refund_no", "order__number", "payment__payment_no")
+    exclude = ("reason_message_id", "reason_params")
+    inlines = [RefundStatusInline]
+
+    @admin.display(description=_("原因"))
+    def shown_reason(self, obj: Refund) -> str:
+        return obj.display_reason
     actions = ["retry_failed"]
 
     @admin.action(description=_("重新提交失败的退款"))

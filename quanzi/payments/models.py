@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from quanzi.core.messages import shown
 from quanzi.payments.enums import CallbackResult, GatewayName, PaymentStatus, RefundKind, RefundStatus
 
 
@@ -91,7 +92,10 @@ class Refund(models.Model):
     refund_no = models.CharField(_("退款单号"), max_length=64, unique=True)
     kind = models.CharField(_("类型"), max_length=20, choices=RefundKind.choices, default=RefundKind.AFTER_SALES)
     amount_fen = models.PositiveIntegerField(_("金额（分）"))
+    # in the site's language (what the gateway is sent); ours is also kept as a message (core.messages)
     reason = models.CharField(_("原因"), max_length=200, blank=True, default="")
+    reason_message_id = models.CharField(_("原因消息"), max_length=60, blank=True, default="")
+    reason_params = models.JSONField(_("原因参数"), default=dict, blank=True)
     status = models.CharField(_("状态"), max_length=16, choices=RefundStatus.choices,
                               default=RefundStatus.PENDING, db_index=True)
     gateway_refund_id = models.CharField(_("渠道退款单号"), max_length=64, blank=True, default="")
@@ -116,6 +120,10 @@ class Refund(models.Model):
     def __str__(self) -> str:
         return self.refund_no
 
+    @property
+    def display_reason(self) -> str:
+        return shown(self.reason, self.reason_message_id, self.reason_params)
+
 
 class PaymentStatusChange(models.Model):
     """Audit row of every payment move (payments.rules.PAYMENT_TRANSITIONS)."""
@@ -127,12 +135,18 @@ class PaymentStatusChange(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                               related_name="+", verbose_name=_("操作人"))
     note = models.CharField(_("说明"), max_length=200, blank=True, default="")
+    message_id = models.CharField(_("消息"), max_length=60, blank=True, default="")
+    params = models.JSONField(_("消息参数"), default=dict, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("支付状态记录")
         verbose_name_plural = _("支付状态记录")
         ordering = ["id"]
+
+    @property
+    def display_text(self) -> str:
+        return shown(self.note, self.message_id, self.params)
 
 
 class RefundStatusChange(models.Model):
@@ -145,9 +159,16 @@ class RefundStatusChange(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                               related_name="+", verbose_name=_("操作人"))
     note = models.CharField(_("说明"), max_length=200, blank=True, default="")
+    message_id = models.CharField(_("消息"), max_length=60, blank=True, default="")
+    params = models.JSONField(_("消息参数"), default=dict, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("退款状态记录")
         verbose_name_plural = _("退款状态记录")
         ordering = ["id"]
+
+    @property
+    def display_text(self) -> str:
+        """Ours in the reader's language; a gateway's error message as the gateway sent it."""
+        return shown(self.note, self.message_id, self.params)

@@ -50,6 +50,10 @@ class RefundOut(Schema):
     def resolve_payment_no(obj: Any) -> str:
         return str(obj.payment.payment_no)
 
+    @staticmethod
+    def resolve_reason(obj: Any) -> str:
+        return str(obj.display_reason)  # ours in the reader's language
+
 
 class GatewayOut(Schema):
     name: str

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from quanzi.core.errors import DomainError, NotAuthenticated
 from quanzi.core.events import track
+from quanzi.core.messages import Message, Text, message_columns, msg
 from quanzi.core.statemachine import StateMachine
 from quanzi.orders import selectors as order_selectors
 from quanzi.orders.enums import OrderStatus
@@ -47,14 +48,14 @@ SIGNATURE_HEADERS = ("wechatpay-signature", "wechatpay-timestamp", "wechatpay-no
                      "wechatpay-signature-type", "x-sandbox-signature", "content-type")
 
 
-def _audit_payment(payment: Payment, from_status: str, to_status: str, actor: Any, note: str) -> None:
+def _audit_payment(payment: Payment, from_status: str, to_status: str, actor: Any, note: Text) -> None:
     PaymentStatusChange.objects.create(payment=payment, from_status=from_status, to_status=to_status, actor=actor,
-                                       note=note)
+                                       **message_columns(note, model=PaymentStatusChange, text="note"))
 
 
-def _audit_refund(refund: Refund, from_status: str, to_status: str, actor: Any, note: str) -> None:
+def _audit_refund(refund: Refund, from_status: str, to_status: str, actor: Any, note: Text) -> None:
     RefundStatusChange.objects.create(refund=refund, from_status=from_status, to_status=to_status, actor=actor,
-                                      note=note)
+                                      **message_columns(note, model=RefundStatusChange, text="note"))
 
 
 PAYMENT_MACHINE: StateMachine[Payment] = StateMachine(
@@ -228,7 +229,7 @@ def _apply_notification(gateway: str, note: VerifiedNotification, raw: str, kept
 
     if note.status != NotifyStatus.SUCCESS:
         if note.status == NotifyStatus.CLOSED and payment.status == PaymentStatus.CREATED:
-            PAYMENT_MACHINE.move(payment, PaymentStatus.CLOSED, note=str(_("渠道通知交易关闭")),
+            PAYMENT_MACHINE.move(payment, PaymentStatus.CLOSED, note=msg("payment.gateway_closed"),
                                  closed_at=timezone.now())
         log(CallbackResult.IGNORED)
         track("payment.callback_ignored", obj=payment, gateway=gateway, status=str(note.status))
@@ -240,7 +241,7 @@ def _apply_notification(gateway: str, note: VerifiedNotification, raw: str, kept
         return CallbackOutcome(True, CallbackResult.DUPLICATE, payment_no=payment.payment_no)
 
     try:
-        payment = PAYMENT_MACHINE.move(payment, PaymentStatus.SUCCEEDED, note=str(_("渠道通知支付成功")),
+        payment = PAYMENT_MACHINE.move(payment, PaymentStatus.SUCCEEDED, note=msg("payment.gateway_paid"),
                                        gateway_txn_id=note.gateway_txn_id, paid_at=timezone.now())
     except DomainError as exc:  # pragma: no cover - the row lock makes this unreachable
         raise rejected(ErrorCode.PAYMENT_STATE_CHANGED, _("支付单状态已变化")) from exc
@@ -259,7 +260,7 @@ def _apply_notification(gateway: str, note: VerifiedNotification, raw: str, kept
     return CallbackOutcome(True, CallbackResult.AUTO_REFUNDED, payment_no=payment.payment_no)
 
 
-def _mark_order_paid(payment: Payment) -> tuple[str, str, int, bool] | None:
+def _mark_order_paid(payment: Payment) -> tuple[str, Message, int, bool] | None:
     """Tell the order it was paid. None when the order took the money; otherwise (kind, reason, amount to refund,
     whether the order booked the money) — a cancelled or expired order, or one already paid by another payment,
     books it and asks for it to be refunded; it is never dropped."""
@@ -270,13 +271,12 @@ def _mark_order_paid(payment: Payment) -> tuple[str, str, int, bool] | None:
             result = order_mark_paid(order_id=payment.order_id, amount_fen=payment.amount_fen,
                                      payment_ref=payment.payment_no)
     except DomainError as exc:  # the order refused it outright (nothing booked): the money still goes back
-        return (RefundKind.NOT_APPLIED, _("订单未能入账（%(code)s），自动退款") % {"code": exc.code},
-                payment.amount_fen, False)
+        return (RefundKind.NOT_APPLIED, msg("refund.order_refused", code=exc.code), payment.amount_fen, False)
     if result.accepted or result.replay or result.needs_refund_fen <= 0:
         return None
     if result.cancelled:
-        return RefundKind.ORDER_CANCELLED, _("订单已取消，自动退款"), result.needs_refund_fen, True
-    return RefundKind.NOT_APPLIED, _("订单已由其他支付付款，自动退款"), result.needs_refund_fen, True
+        return RefundKind.ORDER_CANCELLED, msg("refund.order_cancelled"), result.needs_refund_fen, True
+    return RefundKind.NOT_APPLIED, msg("refund.paid_twice"), result.needs_refund_fen, True
 
 
 # --- refunds -----------------------------------------------------------------------------------------------------
@@ -319,7 +319,7 @@ def _check_lines(lines: Mapping[int, int] | None, amount_fen: int) -> dict[str, 
     return out
 
 
-def _refund_open(*, payment: Payment, amount_fen: int, refund_no: str, kind: str, reason: str,
+def _refund_open(*, payment: Payment, amount_fen: int, refund_no: str, kind: str, reason: Text,
                  actor: Any, book_on_order: bool = True, lines: dict[str, int] | None = None) -> Refund:
     """Reserve `amount_fen` on the (locked) payment by a conditional update and create the refund; the gateway
     call is queued after commit."""
@@ -331,14 +331,15 @@ def _refund_open(*, payment: Payment, amount_fen: int, refund_no: str, kind: str
             raise errors.refund_not_refundable()
         raise errors.refund_exceeds_paid()
     refund = Refund.objects.create(payment=payment, order_id=payment.order_id, refund_no=refund_no, kind=kind,
-                                   amount_fen=amount_fen, reason=(reason or "")[:200], requested_by=actor,
-                                   book_on_order=book_on_order, lines=lines or {})
+                                   amount_fen=amount_fen, requested_by=actor, book_on_order=book_on_order,
+                                   lines=lines or {},
+                                   **message_columns(reason or "", model=Refund, text="reason", prefix="reason_"))
     _queue("refund_submit_task", refund.pk)
     return refund
 
 
 @transaction.atomic
-def refund_create(*, amount_fen: int, refund_no: str, reason: str = "", order_id: int | None = None,
+def refund_create(*, amount_fen: int, refund_no: str, reason: Text = "", order_id: int | None = None,
                   payment_id: int | None = None, kind: str = RefundKind.AFTER_SALES, actor: Any = None,
                   lines: Mapping[int, int] | None = None) -> Refund:
     """Refund part or all of what was paid for an order (or a given payment). Idempotent by `refund_no`: the
@@ -410,17 +411,18 @@ def refund_apply_result(*, refund_id: int, result: RefundResult) -> Refund:
             Refund.objects.filter(pk=refund.pk).update(gateway_refund_id=gateway_refund_id)
             refund.refresh_from_db()
         else:
-            refund = REFUND_MACHINE.move(refund, RefundStatus.PROCESSING, note=str(_("渠道受理退款")),
+            refund = REFUND_MACHINE.move(refund, RefundStatus.PROCESSING, note=msg("refund.gateway_accepted"),
                                          gateway_refund_id=gateway_refund_id)
         track("refund.processing", obj=refund, order_id=refund.order_id)
         return refund
     if result.status == RefundStatus.SUCCEEDED:
-        refund = REFUND_MACHINE.move(refund, RefundStatus.SUCCEEDED, note=str(_("渠道退款成功")), finished_at=now,
+        refund = REFUND_MACHINE.move(refund, RefundStatus.SUCCEEDED, note=msg("refund.gateway_succeeded"),
+                                     finished_at=now,
                                      gateway_refund_id=gateway_refund_id, error_code="", error_message="")
         done = Refund.objects.filter(payment=payment, status=RefundStatus.SUCCEEDED).aggregate(
             s=Sum("amount_fen"))["s"] or 0
         if done >= payment.amount_fen and payment.status == PaymentStatus.SUCCEEDED:
-            PAYMENT_MACHINE.move(payment, PaymentStatus.REFUNDED, note=str(_("已全额退款")))
+            PAYMENT_MACHINE.move(payment, PaymentStatus.REFUNDED, note=msg("payment.refunded_in_full"))
         if refund.book_on_order:
             _record_order_refund(refund)
         track("refund.succeeded", obj=refund, order_id=refund.order_id, amount_fen=refund.amount_fen)
@@ -466,7 +468,7 @@ def refund_retry(*, refund_no: str, actor: Any = None) -> Refund:
     ).update(refunded_fen=F("refunded_fen") + refund.amount_fen, updated_at=timezone.now())
     if reserved != 1:
         raise errors.refund_exceeds_paid()
-    REFUND_MACHINE.move(refund, RefundStatus.PENDING, actor=actor, note=str(_("重新提交退款")), error_code="",
+    REFUND_MACHINE.move(refund, RefundStatus.PENDING, actor=actor, note=msg("refund.resubmitted"), error_code="",
                         error_message="", finished_at=None)
     _queue("refund_submit_task", refund.pk)
     track("refund.retry", user=actor, obj=refund, order_id=refund.order_id)

@@ -5,8 +5,9 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 
-from quanzi.core.errors import DomainError
+from quanzi.core.errors import DomainError, ErrorCode, InvalidInput
 from quanzi.core.pages import error_response
+from quanzi.core.schema import CONTROL_CHARACTERS
 
 
 class DomainErrorMiddleware:
@@ -45,3 +46,21 @@ class ApiErrorShapeMiddleware:
         if response.has_header("Allow"):
             shaped["Allow"] = response["Allow"]
         return shaped
+
+
+class ControlCharacterMiddleware:
+    """Pages: a form field with a NUL or another control character (what a tampered form sends) gets a clear 400
+    `invalid_characters` page before any view runs, instead of a database error (PostgreSQL refuses NUL). The API
+    checks the same in its schemas (core.schema); the admin's Django forms check it themselves."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "POST" and not request.path.startswith(("/api/", "/admin/")) \
+                and not request.META.get("CONTENT_TYPE", "").startswith("application/json"):
+            for key, values in request.POST.lists():
+                if any(CONTROL_CHARACTERS.search(v) for v in [key, *values]):
+                    return error_response(request, InvalidInput(ErrorCode.INVALID_CHARACTERS,
+                                                                _("文本包含不允许的控制字符")))
+        return self.get_response(request)

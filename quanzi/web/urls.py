@@ -17,4 +17,7 @@ urlpatterns = [
     path("", include("quanzi.payments.urls")),
     path("", include("quanzi.aftersales.urls")),
     path("", include("quanzi.settlements.urls")),
+    path("", include("quanzi.growth.flashsale.urls")),
+    path("", include("quanzi.growth.coupons.urls")),
+    path("", include("quanzi.growth.groupbuy.urls")),
 ]

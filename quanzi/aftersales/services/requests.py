@@ -22,6 +22,7 @@ from quanzi.catalog.enums import ReturnExemption
 from quanzi.catalog.services import merchant_of
 from quanzi.core.errors import DomainError, InvalidInput, NotAuthenticated
 from quanzi.core.events import track
+from quanzi.core.messages import Text, message_columns, msg
 from quanzi.core.money import allocate
 from quanzi.core.statemachine import StateMachine
 from quanzi.orders import selectors as order_selectors
@@ -63,9 +64,9 @@ def _merchant_request(user: Any, request_id: int) -> AfterSaleRequest:
     return _lock(request_id, merchant=merchant)  # another merchant's request: 404
 
 
-def _audit(req: AfterSaleRequest, from_status: str, to_status: str, actor: Any, note: str) -> None:
+def _audit(req: AfterSaleRequest, from_status: str, to_status: str, actor: Any, note: Text) -> None:
     AfterSaleStatusChange.objects.create(request=req, from_status=from_status, to_status=to_status, actor=actor,
-                                         note=note)
+                                         **message_columns(note, model=AfterSaleStatusChange, text="note"))
 
 
 REQUEST_MACHINE: StateMachine[AfterSaleRequest] = StateMachine(
@@ -73,7 +74,7 @@ REQUEST_MACHINE: StateMachine[AfterSaleRequest] = StateMachine(
     illegal=lambda c, t: errors.illegal_transition(_label(c), _label(t)))
 
 
-def _move(req: AfterSaleRequest, to: str, *, actor: Any = None, note: str = "", **fields: Any) -> AfterSaleRequest:
+def _move(req: AfterSaleRequest, to: str, *, actor: Any = None, note: Text = "", **fields: Any) -> AfterSaleRequest:
     """Move `req` (locked) through the request state machine (conditional update + audit row); a request that
     ends frees its order lines."""
     req = REQUEST_MACHINE.move(req, to, actor=actor, note=note, **fields)
@@ -95,7 +96,7 @@ def _order_hold(order_id: int, *, actor: Any, number: str) -> None:
     order = order_services.order_settle(order_id=order_id)
     if order.status != OrderStatus.REFUNDING:
         order_services.order_transition(order_id=order_id, to=OrderStatus.REFUNDING, actor=actor,
-                                        reason=_("售后申请 %(n)s") % {"n": number})
+                                        reason=msg("order.aftersale_opened", n=number))
 
 
 def _resume_status(order: Any, now: dt.datetime) -> str | None:
@@ -121,13 +122,13 @@ def _order_release(req: AfterSaleRequest, *, actor: Any) -> None:
         if order.status == OrderStatus.PARTIALLY_REFUNDED:  # refunded while another request is still open:
             order_services.order_transition(  # keep it 退款中, so it is not shipped before that one is handled
                 order_id=order.pk, to=OrderStatus.REFUNDING, actor=actor,
-                reason=_("售后 %(n)s 结束，仍有售后申请待处理") % {"n": req.number})
+                reason=msg("order.aftersale_ended_others_open", n=req.number))
         return
     order = order_services.order_settle(order_id=req.order_id)  # locks the order
     to = _resume_status(order, timezone.now())
     if to is not None and to != order.status:
         order_services.order_transition(order_id=order.pk, to=to, actor=actor,
-                                        reason=_("售后 %(n)s 结束") % {"n": req.number})
+                                        reason=msg("order.aftersale_ended", n=req.number))
 
 
 # --- refund ------------------------------------------------------------------------------------------------------
@@ -161,9 +162,11 @@ def _refund(req: AfterSaleRequest, *, actor: Any) -> AfterSaleRequest:
     from quanzi.payments import services as payment_services
 
     if req.status != AfterSaleStatus.REFUNDING:
-        req = _move(req, AfterSaleStatus.REFUNDING, actor=actor, note=_("发起退款"), refund_no=refund_no_for(req))
+        req = _move(req, AfterSaleStatus.REFUNDING, actor=actor, note=msg("aftersale.refund_started"),
+                    refund_no=refund_no_for(req))
     payment_services.refund_create(amount_fen=req.amount_fen, refund_no=req.refund_no,
-                                   reason=_("售后 %(n)s") % {"n": req.number}, order_id=req.order_id, actor=actor,
+                                   reason=msg("refund.aftersale", n=req.number), order_id=req.order_id,
+                                   actor=actor,
                                    lines={al.order_line_id: al.amount_fen for al in req.lines.all()})
     return req
 
@@ -250,8 +253,7 @@ def aftersale_request_create(*, user: Any, order_id: int, kind: str, reason: str
                                              amount_fen=share)
     except IntegrityError as exc:  # a concurrent request took the line first
         raise errors.line_busy(chosen[0].line.title) from exc
-    AfterSaleStatusChange.objects.create(request=req, from_status="", to_status=AfterSaleStatus.REQUESTED,
-                                         actor=user, note=str(AfterSaleReason(reason).label))
+    _audit(req, "", AfterSaleStatus.REQUESTED, user, msg("aftersale.requested", reason=reason))
     _save_photos(req, list(photos or []))
     _order_hold(order.pk, actor=user, number=req.number)
     track("aftersale.request", user=user, obj=req, order_id=order.pk, kind=kind, reason=reason,
@@ -278,7 +280,7 @@ def aftersale_cancel(*, user: Any, request_id: int) -> AfterSaleRequest:
     req = _buyer_request(user, request_id)
     if req.status not in rules.BUYER_CANCELLABLE:
         raise errors.illegal_transition(_label(req.status), _label(AfterSaleStatus.CANCELLED))
-    req = _move(req, AfterSaleStatus.CANCELLED, actor=user, note=_("买家撤销申请"))
+    req = _move(req, AfterSaleStatus.CANCELLED, actor=user, note=msg("aftersale.withdrawn"))
     _order_release(req, actor=user)
     track("aftersale.cancel", user=user, obj=req)
     return req
@@ -309,12 +311,13 @@ def aftersale_return_ship(*, user: Any, request_id: int, carrier: str, tracking_
 def aftersale_approve(*, user: Any, request_id: int) -> AfterSaleRequest:
     """The merchant agrees: a refund-only request is refunded at once; a return waits for the goods."""
     req = _merchant_request(user, request_id)
-    req = _move(req, AfterSaleStatus.APPROVED, actor=user, note=_("商家同意"))
+    req = _move(req, AfterSaleStatus.APPROVED, actor=user, note=msg("aftersale.approved"))
     if req.kind == AfterSaleKind.REFUND_ONLY:
         req = _refund(req, actor=user)
     else:
         deadline = timezone.now() + dt.timedelta(days=rules.return_ship_days())
-        req = _move(req, AfterSaleStatus.AWAITING_RETURN_SHIPMENT, actor=user, note=_("等待买家寄回商品"),
+        req = _move(req, AfterSaleStatus.AWAITING_RETURN_SHIPMENT, actor=user,
+                    note=msg("aftersale.awaiting_return"),
                     return_deadline=deadline)
     track("aftersale.approve", user=user, obj=req, kind=req.kind)
     return req
@@ -337,7 +340,7 @@ def aftersale_reject(*, user: Any, request_id: int, reason: str) -> AfterSaleReq
 def aftersale_return_receive(*, user: Any, request_id: int) -> AfterSaleRequest:
     """The merchant confirms the returned goods arrived; the refund goes out."""
     req = _merchant_request(user, request_id)
-    req = _move(req, AfterSaleStatus.RETURN_RECEIVED, actor=user, note=_("商家确认收到退货"))
+    req = _move(req, AfterSaleStatus.RETURN_RECEIVED, actor=user, note=msg("aftersale.return_received"))
     req = _refund(req, actor=user)
     track("aftersale.return_receive", user=user, obj=req)
     return req
@@ -395,7 +398,7 @@ def aftersale_refund_sync(*, request_id: int) -> AfterSaleRequest:
         return req
     if refund.status != RefundStatus.SUCCEEDED:
         return req
-    req = _move(req, AfterSaleStatus.REFUNDED, note=_("退款成功"), refunded_at=timezone.now())
+    req = _move(req, AfterSaleStatus.REFUNDED, note=msg("aftersale.refunded"), refunded_at=timezone.now())
     _order_cancel_units(req)
     _order_release(req, actor=None)
     track("aftersale.refunded", user=req.buyer, obj=req, amount_fen=req.amount_fen)
@@ -409,7 +412,7 @@ def aftersale_close_overdue(*, request_id: int) -> AfterSaleRequest:
     if req.status != AfterSaleStatus.AWAITING_RETURN_SHIPMENT or req.return_deadline is None \
             or req.return_deadline > timezone.now():
         return req
-    req = _move(req, AfterSaleStatus.CLOSED, note=_("超时未寄回商品，申请关闭"))
+    req = _move(req, AfterSaleStatus.CLOSED, note=msg("aftersale.closed_overdue"))
     _order_release(req, actor=None)
     track("aftersale.close_overdue", obj=req)
     return req

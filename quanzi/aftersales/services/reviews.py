@@ -17,6 +17,7 @@ from quanzi.aftersales.models import Review, ReviewModeration, ReviewPhoto
 from quanzi.aftersales.services._photos import save_photos
 from quanzi.core.errors import InvalidInput, NotAuthenticated
 from quanzi.core.events import track
+from quanzi.core.messages import Text, message_columns
 from quanzi.orders import selectors as order_selectors
 
 
@@ -81,11 +82,14 @@ def review_photos_add(*, user: Any, review_id: int, photos: list[Any]) -> Review
     return review
 
 
-def _moderate(*, actor: Any, review_id: int, to: str, action: str, reason: str) -> Review:
+def _moderate(*, actor: Any, review_id: int, to: str, action: str, reason: Text) -> Review:
+    """`reason`: what the operator typed, or one of our messages (the back office's actions), which every reader
+    of the product page sees in their own language."""
     _operator(actor)
-    reason = (reason or "").strip()
-    if action == ModerationAction.FOLD and not 1 <= len(reason) <= 200:
-        raise errors.fold_reason_required()
+    if isinstance(reason, str):
+        reason = reason.strip()
+        if action == ModerationAction.FOLD and not 1 <= len(reason) <= 200:
+            raise errors.fold_reason_required()
     review = lock_review(review_id)
     if review is None:
         raise errors.review_not_found()
@@ -93,24 +97,26 @@ def _moderate(*, actor: Any, review_id: int, to: str, action: str, reason: str) 
         return review  # folding a folded review changes nothing
     fields: dict[str, Any] = {"status": to}
     if to == ReviewStatus.FOLDED:
-        fields.update(fold_reason=reason[:200], folded_at=timezone.now())
+        fields.update(folded_at=timezone.now(),
+                      **message_columns(reason, model=Review, text="fold_reason", prefix="fold_"))
     else:
-        fields.update(fold_reason="", folded_at=None)
+        fields.update(folded_at=None, **message_columns("", model=Review, text="fold_reason", prefix="fold_"))
     Review.objects.filter(pk=review.pk).update(**fields)
-    ReviewModeration.objects.create(review=review, action=action, reason=reason[:200], actor=actor)
+    ReviewModeration.objects.create(review=review, action=action, actor=actor,
+                                    **message_columns(reason, model=ReviewModeration, text="reason"))
     review.refresh_from_db()
     track(f"review.{action}", user=actor, obj=review, product_id=review.product_id)
     return review
 
 
 @transaction.atomic
-def review_fold(*, actor: Any, review_id: int, reason: str) -> Review:
+def review_fold(*, actor: Any, review_id: int, reason: Text) -> Review:
     """Fold a review (operators): it stays listed as folded and leaves the average."""
     return _moderate(actor=actor, review_id=review_id, to=ReviewStatus.FOLDED, action=ModerationAction.FOLD,
                      reason=reason)
 
 
 @transaction.atomic
-def review_unfold(*, actor: Any, review_id: int, reason: str = "") -> Review:
+def review_unfold(*, actor: Any, review_id: int, reason: Text = "") -> Review:
     return _moderate(actor=actor, review_id=review_id, to=ReviewStatus.VISIBLE, action=ModerationAction.UNFOLD,
                      reason=reason)

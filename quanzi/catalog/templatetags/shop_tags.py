@@ -37,3 +37,14 @@ def post_product_cards(context: template.Context, post: Any) -> dict[str, Any]:
     return {"post": post, "community": community, "products": products, "can_attach": can_attach,
             "card_choices": card_choices, "share": context.get("share"), "request": request,
             "csrf_token": context.get("csrf_token")}
+
+
+@register.simple_tag(takes_context=True)
+def product_panels(context: Any, product: Any) -> str:
+    """The panels higher apps registered for the product page (catalog.hooks.PRODUCT_PANELS), in name order."""
+    from django.utils.safestring import mark_safe
+
+    from quanzi.catalog.hooks import PRODUCT_PANELS
+
+    request = context.get("request")
+    return mark_safe("".join(fn(request, product) or "" for _name, fn in sorted(PRODUCT_PANELS.items())))

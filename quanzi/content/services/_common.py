@@ -10,6 +10,7 @@ from quanzi.content import errors
 from quanzi.content.enums import PostStatus
 from quanzi.content.models import Post
 from quanzi.content.selectors import post_is_public
+from quanzi.core.messages import Text, message_columns
 
 if TYPE_CHECKING:
     from quanzi.communities.models import Community
@@ -42,17 +43,19 @@ def moderation_audit(*, community: Community, actor: Any, kind: str, target_user
                       target_type=target_type, target_id=target_id, reason=reason, detail=detail)
 
 
-def post_set_status(post: Post, status: str, reason: str = "", *, only_from: tuple[str, ...] = ()) -> bool:
+def post_set_status(post: Post, status: str, reason: Text = "", *, only_from: tuple[str, ...] = ()) -> bool:
     """Move a post to `status` by conditional update and keep the community counter (published posts) right.
-    Returns False when the post was already in that status (or not in `only_from`)."""
+    `reason`: a moderator's typed text, or one of our messages. Returns False when the post was already in that
+    status (or not in `only_from`)."""
     qs = Post.objects.filter(pk=post.pk).exclude(status=status)
     if only_from:
         qs = qs.filter(status__in=only_from)
-    was_published = qs.filter(status=PostStatus.PUBLISHED).update(status=status, status_reason=reason)
-    changed = was_published or qs.update(status=status, status_reason=reason)
+    columns = message_columns(reason, model=Post, text="status_reason", prefix="status_")
+    was_published = qs.filter(status=PostStatus.PUBLISHED).update(status=status, **columns)
+    changed = was_published or qs.update(status=status, **columns)
     if was_published and status != PostStatus.PUBLISHED:
         community_post_count(post.community_id, -1)
     elif changed and status == PostStatus.PUBLISHED:
         community_post_count(post.community_id, +1)
-    post.refresh_from_db(fields=["status", "status_reason"])
+    post.refresh_from_db(fields=["status", *columns])
     return bool(changed)

@@ -40,6 +40,7 @@ from quanzi.content.services._common import require_open_post
 from quanzi.core.enums import TouchKind
 from quanzi.core.errors import NotAuthenticated
 from quanzi.core.events import touch_record, track
+from quanzi.core.messages import Text, message_columns, msg
 from quanzi.core.timeutil import local_today
 
 if TYPE_CHECKING:
@@ -71,19 +72,19 @@ def comment_create(*, author: User, post: Post, body: str, parent_id: int | None
             parent = parent.parent
     words = find_words(body)
     status = CommentStatus.HELD if words else CommentStatus.VISIBLE
-    reason = _("评论包含敏感词（%(w)s），审核通过后才会公开") % {"w": "、".join(words)} if words else ""
-    comment = Comment.objects.create(post=post, author=author, parent=parent, body=body, status=status,
-                                     status_reason=reason)
+    reason: Text = msg("content.comment_held", w="、".join(words)) if words else ""
+    comment = Comment.objects.create(
+        post=post, author=author, parent=parent, body=body, status=status,
+        **message_columns(reason, model=Comment, text="status_reason", prefix="status_"))
     if status == CommentStatus.VISIBLE:
         Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
         url = f"/p/{post.pk}/#c{comment.pk}"
         if parent is not None:
             notification_create(recipient=replied_to.author_id, actor=author, kind=NotificationKind.REPLY,
-                                text=_("%(n)s 回复了你：%(b)s") % {"n": author.nickname, "b": body[:40]}, url=url)
+                                message=msg("notify.reply", n=author.nickname, b=body[:40]), url=url)
         if parent is None or replied_to.author_id != post.author_id:
             notification_create(recipient=post.author_id, actor=author, kind=NotificationKind.COMMENT,
-                                text=_("%(n)s 评论了你的帖子「%(t)s」") % {"n": author.nickname, "t": _label(post)},
-                                url=url)
+                                message=msg("notify.comment", n=author.nickname, t=_label(post)), url=url)
     track("comment.create", user=author, obj=comment, community_id=post.community_id, post_id=post.pk,
           reply=parent is not None, held=bool(words) or None)
     return comment
@@ -114,7 +115,7 @@ def answer_accept(*, actor: User, post: Post, comment_id: int) -> Post:
     Post.objects.filter(pk=post.pk).update(accepted_answer=comment)
     post.accepted_answer = comment
     notification_create(recipient=comment.author_id, actor=actor, kind=NotificationKind.ANSWER,
-                        text=_("你在「%(t)s」的回答被采纳了") % {"t": _label(post)}, url=f"/p/{post.pk}/#c{comment.pk}")
+                        message=msg("notify.answer_accepted", t=_label(post)), url=f"/p/{post.pk}/#c{comment.pk}")
     track("answer.accept", user=actor, obj=post, community_id=post.community_id, comment_id=comment.pk)
     return post
 
@@ -141,7 +142,7 @@ def reaction_toggle(*, user: User, post: Post, kind: str) -> dict[str, Any]:
             active = True
             if kind == ReactionKind.LIKE:
                 notification_create(recipient=post.author_id, actor=user, kind=NotificationKind.LIKE,
-                                    text=_("%(n)s 赞了你的帖子「%(t)s」") % {"n": user.nickname, "t": _label(post)},
+                                    message=msg("notify.like", n=user.nickname, t=_label(post)),
                                     url=f"/p/{post.pk}/")
     count = Post.objects.values_list(field, flat=True).get(pk=post.pk)
     track(f"post.{kind}" if active else f"post.un{kind}", user=user, obj=post, community_id=post.community_id)

@@ -22,6 +22,7 @@ from quanzi.content.models import Comment, Post, SensitiveWord
 from quanzi.content.services._common import moderation_audit, post_set_status, require_moderator
 from quanzi.core.errors import NotFound
 from quanzi.core.events import track
+from quanzi.core.messages import message_columns, msg
 
 if TYPE_CHECKING:
     from quanzi.accounts.models import User
@@ -54,7 +55,7 @@ def post_approve(*, actor: User, post: Post) -> Post:
     moderation_audit(community=post.community, actor=actor, kind=ModerationKind.APPROVE_POST,
                      target_user=post.author, target_type="post", target_id=post.pk)
     notification_create(recipient=post.author_id, actor=actor, kind=NotificationKind.MODERATION,
-                        text=_("你的帖子「%(t)s」已通过审核") % {"t": _label(post)}, url=f"/p/{post.pk}/")
+                        message=msg("notify.post_approved", t=_label(post)), url=f"/p/{post.pk}/")
     track("post.approve", user=actor, obj=post, community_id=post.community_id)
     return post
 
@@ -70,8 +71,7 @@ def post_reject(*, actor: User, post: Post, reason: str) -> Post:
                      target_user=post.author, target_type="post", target_id=post.pk, reason=reason,
                      detail={"review": "rejected"})
     notification_create(recipient=post.author_id, actor=actor, kind=NotificationKind.MODERATION,
-                        text=_("你的帖子「%(t)s」未通过审核：%(r)s") % {"t": _label(post), "r": reason},
-                        url=f"/p/{post.pk}/")
+                        message=msg("notify.post_rejected", t=_label(post), r=reason), url=f"/p/{post.pk}/")
     track("post.reject", user=actor, obj=post, community_id=post.community_id)
     return post
 
@@ -86,7 +86,7 @@ def post_remove(*, actor: User, post: Post, reason: str) -> Post:
     moderation_audit(community=post.community, actor=actor, kind=ModerationKind.REMOVE_POST,
                      target_user=post.author, target_type="post", target_id=post.pk, reason=reason)
     notification_create(recipient=post.author_id, actor=actor, kind=NotificationKind.MODERATION,
-                        text=_("你的帖子「%(t)s」已被管理员删除：%(r)s") % {"t": _label(post), "r": reason})
+                        message=msg("notify.post_removed", t=_label(post), r=reason))
     track("post.remove", user=actor, obj=post, community_id=post.community_id, reason=reason)
     return post
 
@@ -102,7 +102,7 @@ def post_restore(*, actor: User, post: Post, reason: str = "") -> Post:
     moderation_audit(community=post.community, actor=actor, kind=ModerationKind.RESTORE_POST,
                      target_user=post.author, target_type="post", target_id=post.pk, reason=reason)
     notification_create(recipient=post.author_id, actor=actor, kind=NotificationKind.MODERATION,
-                        text=_("你的帖子「%(t)s」已恢复") % {"t": _label(post)}, url=f"/p/{post.pk}/")
+                        message=msg("notify.post_restored", t=_label(post)), url=f"/p/{post.pk}/")
     track("post.restore", user=actor, obj=post, community_id=post.community_id)
     return post
 
@@ -114,15 +114,16 @@ def comment_fold(*, actor: User, comment: Comment, reason: str = "") -> Comment:
     require_moderator(user=actor, community=community)
     reason = _reason(reason, required=False)
     changed = Comment.objects.filter(pk=comment.pk).exclude(status=CommentStatus.FOLDED).update(
-        status=CommentStatus.FOLDED, status_reason=reason)
+        status=CommentStatus.FOLDED,
+        **message_columns(reason, model=Comment, text="status_reason", prefix="status_"))
     if not changed:
         raise errors.conflict(ErrorCode.COMMENT_ALREADY_FOLDED, _("该评论已被折叠"))
-    comment.refresh_from_db(fields=["status", "status_reason"])
+    comment.refresh_from_db(fields=["status", "status_reason", "status_message_id", "status_params"])
     moderation_audit(community=community, actor=actor, kind=ModerationKind.FOLD_COMMENT,
                      target_user=comment.author, target_type="comment", target_id=comment.pk, reason=reason)
     notification_create(recipient=comment.author_id, actor=actor, kind=NotificationKind.MODERATION,
-                        text=_("你的评论已被管理员折叠") + (f"：{reason}" if reason else ""),
-                        url=f"/p/{comment.post_id}/")
+                        message=msg("notify.comment_folded_reason", r=reason) if reason
+                        else msg("notify.comment_folded"), url=f"/p/{comment.post_id}/")
     track("comment.fold", user=actor, obj=comment, community_id=community.pk)
     return comment
 
@@ -133,18 +134,18 @@ def comment_approve(*, actor: User, comment: Comment) -> Comment:
     community = comment.post.community
     require_moderator(user=actor, community=community)
     changed = Comment.objects.filter(pk=comment.pk, status=CommentStatus.HELD).update(
-        status=CommentStatus.VISIBLE, status_reason="")
+        status=CommentStatus.VISIBLE,
+        **message_columns("", model=Comment, text="status_reason", prefix="status_"))
     if not changed:
         raise errors.conflict(ErrorCode.COMMENT_NOT_HELD, _("该评论不在待审核状态"))
     Post.objects.filter(pk=comment.post_id).update(comment_count=F("comment_count") + 1)
-    comment.refresh_from_db(fields=["status", "status_reason"])
+    comment.refresh_from_db(fields=["status", "status_reason", "status_message_id", "status_params"])
     moderation_audit(community=community, actor=actor, kind=ModerationKind.APPROVE_POST,
                      target_user=comment.author, target_type="comment", target_id=comment.pk)
     notification_create(recipient=comment.author_id, actor=actor, kind=NotificationKind.MODERATION,
-                        text=_("你的评论已通过审核"), url=f"/p/{comment.post_id}/#c{comment.pk}")
+                        message=msg("notify.comment_approved"), url=f"/p/{comment.post_id}/#c{comment.pk}")
     notification_create(recipient=comment.post.author_id, actor=comment.author, kind=NotificationKind.COMMENT,
-                        text=_("%(n)s 评论了你的帖子「%(t)s」") % {"n": comment.author.nickname,
-                                                              "t": _label(comment.post)},
+                        message=msg("notify.comment", n=comment.author.nickname, t=_label(comment.post)),
                         url=f"/p/{comment.post_id}/#c{comment.pk}")
     track("comment.approve", user=actor, obj=comment, community_id=community.pk)
     return comment

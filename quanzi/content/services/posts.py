@@ -23,6 +23,7 @@ from quanzi.content.services._common import community_post_count, post_set_statu
 from quanzi.core.enums import TouchKind
 from quanzi.core.events import touch_record, track
 from quanzi.core.images import clean_image
+from quanzi.core.messages import Message, Text, message_columns, msg
 
 if TYPE_CHECKING:
     from quanzi.accounts.models import User
@@ -33,8 +34,8 @@ TITLE_MAX = 120
 BODY_MAX = 20000
 
 
-def held_reason(words: list[str]) -> str:
-    return _("内容包含敏感词（%(words)s），已提交审核，通过后才会公开") % {"words": "、".join(words)}
+def held_reason(words: list[str]) -> Message:
+    return msg("content.post_held", words="、".join(words))
 
 
 def _clean_text(kind: str, title: str, body: str) -> tuple[str, str]:
@@ -115,14 +116,16 @@ def post_create(*, author: User, community: Community, kind: str = PostKind.NOTE
                                 event_signup_deadline, now)
     words = find_words(title, body, *options, location)
     when = publish_at if publish_at is not None and publish_at > now else now
+    reason: Text = ""
     if words:
         status, reason = PostStatus.HELD, held_reason(words)
     elif when > now:
-        status, reason = PostStatus.SCHEDULED, ""
+        status = PostStatus.SCHEDULED
     else:
-        status, reason = PostStatus.PUBLISHED, ""
+        status = PostStatus.PUBLISHED
     post = Post.objects.create(community=community, author=author, kind=kind, title=title, body=body,
-                               status=status, status_reason=reason, publish_at=when,
+                               status=status, publish_at=when,
+                               **message_columns(reason, model=Post, text="status_reason", prefix="status_"),
                                publish_ts=int(when.timestamp()), search_text=search_text_of(title=title, body=body))
     if kind == PostKind.POLL:
         assert poll_closes_at is not None

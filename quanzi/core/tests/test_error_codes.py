@@ -14,7 +14,10 @@ from quanzi.core.errors import DomainError, InvalidInput
 from quanzi.core.layers import LAYERS
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]  # .../quanzi
-APPS_WITH_CODES = [a for a in LAYERS if a != "web"]
+# a layer that is a package of sub-apps (growth: coupons, groupbuy, flashsale): each sub-app has its own enum
+SUB_APP_LAYERS = {"growth"}
+APPS_WITH_CODES = [a for a in LAYERS if a != "web" and a not in SUB_APP_LAYERS] + sorted(
+    f"{layer}.{d.name}" for layer in SUB_APP_LAYERS for d in (ROOT / layer).iterdir() if (d / "apps.py").exists())
 # the calls that raise a domain error with a code first (the classes, and the apps' helpers that take a code)
 RAISERS = {"DomainError", "InvalidInput", "NotAuthenticated", "PermissionDenied", "NotFound", "Conflict",
            "TooManyRequests", "CallbackRejected", "rejected", "invalid", "conflict"}
@@ -56,6 +59,8 @@ def _modules() -> list[tuple[str, pathlib.Path]]:
         if "tests" in rel.parts or "migrations" in rel.parts:
             continue
         app = rel.parts[0] if len(rel.parts) > 1 else "core"  # quanzi/api.py and friends answer core's codes
+        if app in SUB_APP_LAYERS and len(rel.parts) > 2:
+            app = f"{app}.{rel.parts[1]}"
         out.append((app if app in APPS_WITH_CODES else "core", path))
     return out
 

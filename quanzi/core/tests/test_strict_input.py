@@ -217,3 +217,20 @@ def test_every_request_body_schema_has_the_strict_input_rules() -> None:
     assert len(seen) > 40, "found too few request schemas: has ninja changed how it keeps operations?"
     loose = sorted(f"{m.__module__}.{m.__qualname__}" for m in seen if not issubclass(m, strict.Schema))
     assert not loose, f"request schemas not built on quanzi.core.schema.Schema: {loose}"
+
+
+@pytest.mark.django_db
+def test_a_page_form_with_a_nul_gets_a_clear_400_and_nothing_is_written(client) -> None:
+    from quanzi.content.models import Post
+
+    user = make_user()
+    client.force_login(user)
+    before = Post.objects.count()
+    response = client.post("/compose/", {"title": "标题\x00", "body": "正文"})
+    assert response.status_code == 400
+    assert "invalid_characters" in response.content.decode()
+    assert Post.objects.count() == before
+    # a newline or a tab is ordinary text: the form answers on its own terms, not with invalid_characters
+    client.logout()
+    answer = client.post("/login/", {"login": "13900000000\t", "password": "a\nb"})
+    assert "invalid_characters" not in answer.content.decode()

@@ -16,6 +16,7 @@ from quanzi.catalog import selectors as catalog_selectors
 from quanzi.catalog.services import stock_reserve
 from quanzi.core.errors import NotAuthenticated
 from quanzi.core.events import track
+from quanzi.core.messages import message_columns, msg
 from quanzi.core.money import allocate, percent_of
 from quanzi.orders import errors, hooks, rules
 from quanzi.orders.enums import OrderStatus
@@ -141,6 +142,13 @@ def _place(*, user: Any, address_id: int | None, key: str, wanted: dict[int, int
     credits = order_attribution(user_id=user.pk, product_ids=[s.product_id for s in skus.values()], at=now)
     merchants = catalog_selectors.merchants_by_id(merchant_ids={q.merchant_id for q in quote.merchants})
     expires_at = now + dt.timedelta(minutes=rules.pay_minutes())
+    # plug-ins that keep units apart from the SKU's stock (a flash-sale allotment) put back the ones this checkout
+    # takes, in this transaction, so the reservation below finds them; a refusal rolls everything back. Called as
+    # late as possible: the rows they change are hot (every buyer of the sale wants them) and stay held to the commit
+    reserve_context = hooks.ReserveContext(user=user, checkout_id=checkout.pk, options=dict(options or {}),
+                                           quote=quote)
+    for _name, reserve_hook in sorted(hooks.RESERVE_HOOKS.items()):
+        reserve_hook(reserve_context)
     orders: list[Order] = []
     placed: list[hooks.PlacedOrder] = []
     for mq in sorted(quote.merchants, key=lambda m: m.merchant_id):
@@ -180,7 +188,8 @@ def _place(*, user: Any, address_id: int | None, key: str, wanted: dict[int, int
         Order.objects.filter(pk=order.pk).update(commission_fen=commission)
         order.commission_fen = commission
         OrderStatusChange.objects.create(order=order, from_status="", to_status=OrderStatus.PENDING_PAYMENT,
-                                         actor=user, reason=_("下单"))
+                                         actor=user, **message_columns(msg("order.placed"), model=OrderStatusChange,
+                                                                       text="reason"))
         orders.append(order)
     # plug-ins reserve or redeem what the quote used (a coupon, points, a group place); a refusal raises and
     # rolls back everything above: no order, no stock, no event

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from quanzi.core.errors import InvalidInput
 from quanzi.core.events import track
+from quanzi.core.messages import Text, message_columns
 from quanzi.orders import errors, hooks
 from quanzi.orders.errors import ErrorCode
 from quanzi.orders.locks import lock_order
@@ -119,25 +120,29 @@ def _check_source(source: str) -> str:
 
 
 @transaction.atomic
-def order_hold_add(*, order_id: int, source: str, reason: str) -> OrderHold:
+def order_hold_add(*, order_id: int, source: str, reason: Text) -> OrderHold:
     """Hold an order from shipping (idempotent per order and source: the active hold is returned, its reason
-    updated). The merchant cannot ship while any hold is active; buyer and merchant see the reason."""
+    updated). The merchant cannot ship while any hold is active; buyer and merchant see the reason: pass one of
+    the catalogue's messages (`core.messages.msg`) so each reads it in their own language."""
     source = _check_source(source)
-    reason = (reason or "").strip()[:200]
+    if isinstance(reason, str):
+        reason = reason.strip()
     if not reason:
         raise InvalidInput(ErrorCode.INVALID_HOLD_REASON, _("请填写暂缓发货的原因"))
+    columns = message_columns(reason, model=OrderHold, text="reason")
     order = lock_order(order_id)
     if order is None:
         raise errors.order_not_found()
     hold = OrderHold.objects.filter(order=order, source=source, released_at__isnull=True).first()
     if hold is not None:
-        if hold.reason != reason:
-            OrderHold.objects.filter(pk=hold.pk).update(reason=reason)
-            hold.reason = reason
+        if any(getattr(hold, k) != v for k, v in columns.items()):
+            OrderHold.objects.filter(pk=hold.pk).update(**columns)
+            for k, v in columns.items():
+                setattr(hold, k, v)
         return hold
     if order.shipped_at is not None:
         raise errors.already_shipped()
-    hold = OrderHold.objects.create(order=order, source=source, reason=reason)
+    hold = OrderHold.objects.create(order=order, source=source, **columns)
     track("order.hold", obj=order, source=source)
     return hold
 

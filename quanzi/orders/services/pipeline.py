@@ -18,6 +18,7 @@ from quanzi.catalog.enums import StockReason
 from quanzi.catalog.services import merchant_of, stock_release
 from quanzi.core.errors import InvalidInput, NotAuthenticated
 from quanzi.core.events import track
+from quanzi.core.messages import Text, message_columns, msg
 from quanzi.core.money import allocate
 from quanzi.core.statemachine import StateMachine
 from quanzi.orders import errors, hooks, rules
@@ -53,6 +54,10 @@ def _label(status: str) -> str:
     return str(OrderStatus(status).label)
 
 
+def _cancel_columns(why: Text) -> dict[str, Any]:
+    return message_columns(why, model=Order, text="cancel_reason", prefix="cancel_")
+
+
 def _lock(order_id: int) -> Order:
     order = lock_order(order_id)
     if order is None:
@@ -60,9 +65,9 @@ def _lock(order_id: int) -> Order:
     return order
 
 
-def _audit(order: Order, from_status: str, to_status: str, actor: Any, note: str) -> None:
+def _audit(order: Order, from_status: str, to_status: str, actor: Any, note: Text) -> None:
     OrderStatusChange.objects.create(order=order, from_status=from_status, to_status=to_status, actor=actor,
-                                     reason=note)
+                                     **message_columns(note, model=OrderStatusChange, text="reason"))
 
 
 ORDER_MACHINE: StateMachine[Order] = StateMachine(
@@ -77,9 +82,10 @@ _MOMENT_OF_MOVE: dict[tuple[str | None, str], str] = {
 }
 
 
-def _move(order: Order, to: str, *, actor: Any = None, reason: str = "", **fields: Any) -> Order:
+def _move(order: Order, to: str, *, actor: Any = None, reason: Text = "", **fields: Any) -> Order:
     """Move `order` (already locked) through the order state machine (conditional update + audit row) and write
-    the lifecycle moment the move makes, if any (paid, cancelled, completed: once per order)."""
+    the lifecycle moment the move makes, if any (paid, cancelled, completed: once per order). `reason` is one of
+    our messages (shown in the reader's language) or text a person typed."""
     before = order.status
     order = ORDER_MACHINE.move(order, to, actor=actor, note=reason, **fields)
     moment = _MOMENT_OF_MOVE.get((before, to)) or _MOMENT_OF_MOVE.get((None, to))
@@ -89,7 +95,7 @@ def _move(order: Order, to: str, *, actor: Any = None, reason: str = "", **field
 
 
 @transaction.atomic
-def order_transition(*, order_id: int, to: str, actor: Any = None, reason: str = "",
+def order_transition(*, order_id: int, to: str, actor: Any = None, reason: Text = "",
                      at: dt.datetime | None = None) -> Order:
     """Public move for other apps (after-sales), through the same table and audit; joins the caller's
     transaction when there is one. The timestamp that goes with `to` (`completed_at` for 已完成 …) is set to
@@ -169,22 +175,37 @@ def order_lines_cancel_unshipped(*, order_id: int, lines: list[tuple[int, int]],
     return returned
 
 
+def order_payment_window_shorten(*, order_id: int, minutes: int) -> bool:
+    """Bring an unpaid order's payment deadline forward to `minutes` after it was placed (a flash-sale order is
+    paid within 5 minutes, not the usual 15); a deadline is never pushed later. For a plug-in's `on_checkout` hook
+    (inside the checkout transaction) or any time before payment; a conditional update, so a paid or cancelled
+    order is left alone. True when the deadline moved."""
+    if not isinstance(minutes, int) or isinstance(minutes, bool) or not 1 <= minutes <= rules.pay_minutes():
+        raise InvalidInput(ErrorCode.INVALID_PAY_MINUTES, _("支付时限无效"))
+    order = Order.objects.filter(pk=order_id).only("created_at").first()
+    if order is None:
+        raise errors.order_not_found()
+    deadline = order.created_at + dt.timedelta(minutes=minutes)
+    return Order.objects.filter(pk=order_id, status=OrderStatus.PENDING_PAYMENT, expires_at__gt=deadline)\
+        .update(expires_at=deadline) == 1
+
+
 def order_settle_due(*, order: Order, now: dt.datetime | None = None) -> Order:
     """Make the time-outs that are due real: expire an unpaid order past its deadline (stock returns), deliver a
     shipment past the auto-confirm period, complete a delivery past the return window. Idempotent."""
     now = now or timezone.now()
     if order.status == OrderStatus.PENDING_PAYMENT and order.expires_at is not None and order.expires_at <= now:
-        order = _move(order, OrderStatus.CANCELLED, reason=_("超时未支付，自动取消"), cancelled_at=now,
-                      cancel_reason=_("超时未支付"))
+        order = _move(order, OrderStatus.CANCELLED, reason=msg("order.expired"), cancelled_at=now,
+                      **_cancel_columns(msg("order.not_paid_in_time")))
         _release_stock_once(order)
         return order
     if order.status == OrderStatus.SHIPPED and order.shipped_at is not None \
             and order.shipped_at + dt.timedelta(days=rules.auto_confirm_days()) <= now:
-        order = _move(order, OrderStatus.DELIVERED, reason=_("发货后超时，自动确认收货"),
+        order = _move(order, OrderStatus.DELIVERED, reason=msg("order.auto_delivered"),
                       delivered_at=order.shipped_at + dt.timedelta(days=rules.auto_confirm_days()))
     if order.status == OrderStatus.DELIVERED and order.delivered_at is not None \
             and order.delivered_at + dt.timedelta(days=rules.return_days()) <= now:
-        order = _move(order, OrderStatus.COMPLETED, reason=_("售后期结束，订单完成"), completed_at=now)
+        order = _move(order, OrderStatus.COMPLETED, reason=msg("order.completed"), completed_at=now)
     return order
 
 
@@ -235,8 +256,9 @@ def order_cancel(*, user: Any, order_id: int, reason: str = "") -> Order:
     order = _buyer_order(user, order_id)
     if order.status == OrderStatus.CANCELLED:
         return order
-    order = _move(order, OrderStatus.CANCELLED, actor=user, reason=reason or _("买家取消"),
-                  cancelled_at=timezone.now(), cancel_reason=(reason or _("买家取消"))[:200])
+    why: Text = (reason or "").strip() or msg("order.buyer_cancelled")  # the buyer's words, or ours
+    order = _move(order, OrderStatus.CANCELLED, actor=user, reason=why, cancelled_at=timezone.now(),
+                  **_cancel_columns(why))
     _release_stock_once(order)
     track("order.cancel", user=user, obj=order)
     return order
@@ -249,7 +271,7 @@ def order_ship(*, user: Any, order_id: int, carrier: str, tracking_no: str) -> O
     order = _merchant_order(user, order_id)
     if order.status == OrderStatus.REFUNDING:  # a refund request is pending: the merchant decides on it first
         raise errors.refund_pending()
-    held = list(OrderHold.objects.filter(order=order, released_at__isnull=True).values_list("reason", flat=True))
+    held = [h.display_text for h in OrderHold.objects.filter(order=order, released_at__isnull=True)]
     if held:  # a plug-in holds it (a group-buy not filled yet): not shippable until released
         raise errors.on_hold("；".join(held))
     carrier, tracking_no = (carrier or "").strip(), (tracking_no or "").strip()
@@ -265,7 +287,8 @@ def order_ship(*, user: Any, order_id: int, carrier: str, tracking_no: str) -> O
                                                shipped_by=user)
     except IntegrityError as exc:  # shipped before and moved back by after-sales: keep one shipment row
         raise errors.illegal_transition(_label(OrderStatus.SHIPPED), _label(OrderStatus.SHIPPED)) from exc
-    TrackingEvent.objects.create(shipment=shipment, happened_at=now, description=_("商家已发货"))
+    TrackingEvent.objects.create(shipment=shipment, happened_at=now,
+                                 **message_columns(msg("order.shipped"), model=TrackingEvent, text="description"))
     track("order.ship", user=user, obj=order, carrier=carrier)
     return order
 
@@ -293,7 +316,8 @@ def order_confirm_receipt(*, user: Any, order_id: int) -> Order:
     order = _buyer_order(user, order_id)
     if order.status == OrderStatus.DELIVERED:  # confirmed already (or auto-confirmed): nothing to do
         return order
-    order = _move(order, OrderStatus.DELIVERED, actor=user, reason=_("买家确认收货"), delivered_at=timezone.now())
+    order = _move(order, OrderStatus.DELIVERED, actor=user, reason=msg("order.receipt_confirmed"),
+                  delivered_at=timezone.now())
     track("order.confirm_receipt", user=user, obj=order)
     return order
 
@@ -336,7 +360,7 @@ def order_mark_paid(*, order_id: int, amount_fen: int, payment_ref: str) -> Mark
         OrderPayment.objects.create(order=order, payment_ref=payment_ref[:64], amount_fen=amount_fen,
                                     applied=accepted)
         if accepted:
-            order = _move(order, OrderStatus.PAID, reason=_("支付成功"), paid_fen=F("paid_fen") + amount_fen,
+            order = _move(order, OrderStatus.PAID, reason=msg("order.paid"), paid_fen=F("paid_fen") + amount_fen,
                           paid_at=timezone.now(), payment_ref=payment_ref[:64], expires_at=None)
             track("order.paid", user=order.buyer, obj=order, amount_fen=amount_fen)
             return MarkPaidResult(order=order, accepted=True, replay=False, cancelled=False, needs_refund_fen=0)
@@ -427,7 +451,7 @@ def order_record_refund(*, order_id: int, amount_fen: int, refund_ref: str,
                           .values_list("pk", "refunded_fen"))
             _book_refund_lines(order, refund, split)
             to = OrderStatus.REFUNDED if kept_fen == 0 else OrderStatus.PARTIALLY_REFUNDED
-            order = _move(order, to, reason=_("退款 %(ref)s") % {"ref": refund_ref})
+            order = _move(order, to, reason=msg("order.refunded", ref=refund_ref))
             if to == OrderStatus.REFUNDED and order.shipped_at is None:
                 _release_stock_once(order)  # refunded before shipping: the goods never left
             moment_record(order=order, kind=hooks.Moment.REFUNDED, ref=refund_ref, amount_fen=amount_fen,

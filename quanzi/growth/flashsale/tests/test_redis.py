@@ -1,0 +1,121 @@
+"""The Redis gate (REDIS_URL set; db 9, flushed around each test): one Lua script answers refusals without any
+database write, the database still decides (a drifted Redis cannot oversell), the reconcile job recomputes Redis
+from the reservations, rate limits per member and per address answer 429, and a Redis that does not answer leaves
+the database to decide."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from quanzi.core.errors import DomainError
+from quanzi.growth.flashsale import counters, jobs
+from quanzi.growth.flashsale.models import FlashReservation
+from quanzi.growth.flashsale.tests.helpers import buy, buyer, counts, shop
+from quanzi.orders.models import CheckoutSession
+
+pytestmark = pytest.mark.django_db(transaction=True)
+REDIS_TEST_URL = "redis://127.0.0.1:6379/9"
+
+
+@pytest.fixture
+def redis_gate(settings) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    settings.REDIS_URL = REDIS_TEST_URL
+    client = counters.redis_client()
+    assert client is not None
+    try:
+        client.ping()
+    except Exception as exc:  # noqa: BLE001
+        pytest.skip(f"no Redis at {REDIS_TEST_URL}: {exc}")
+    client.flushdb()
+    yield client
+    client.flushdb()
+
+
+def code_of(fn, *args, **kwargs) -> str:  # type: ignore[no-untyped-def]
+    with pytest.raises(DomainError) as exc:
+        fn(*args, **kwargs)
+    return exc.value.code
+
+
+def test_the_schedule_loads_redis_and_a_buy_moves_both_counters(redis_gate):
+    s = shop(allotment=3, limit=1)
+    assert counters.redis_view(item_id=s.item.pk) == {"remaining": 3}
+    member = buyer()
+    buy(member, s.item)
+    assert counters.redis_view(item_id=s.item.pk) == {"remaining": 2, f"member:{member.pk}": 1}
+    assert counts(s.item, s.sku)[:2] == (3, 1)
+
+
+def test_refusals_come_from_redis_and_write_nothing(redis_gate, django_assert_max_num_queries):
+    s = shop(allotment=1, limit=1)
+    buy(buyer(), s.item)
+    late = buyer()
+    address_id = late.addresses.first().pk
+    from quanzi.growth.flashsale import services
+
+    # sold out: the script answers; no query but the sweep due once per 5 s and the limit lookup
+    code_of(buy, late, s.item)  # the first refusal may sweep expired orders
+    with django_assert_max_num_queries(0):
+        assert code_of(services.flash_buy, user=late, item_id=s.item.pk, address_id=address_id,
+                       idempotency_key="k" * 16) == "flashsale_sold_out"
+    assert CheckoutSession.objects.count() == 1
+
+
+def test_a_drifted_redis_cannot_oversell_and_is_reloaded(redis_gate):
+    s = shop(allotment=1, limit=1)
+    buy(buyer(), s.item)
+    redis_gate.hset(counters.item_key(s.item.pk), "remaining", 5)  # Redis wrongly thinks 5 are left
+    assert code_of(buy, buyer(), s.item) == "flashsale_sold_out"  # the database refuses
+    assert counts(s.item, s.sku)[:2] == (1, 1) and FlashReservation.objects.count() == 1
+    assert counters.redis_view(item_id=s.item.pk)["remaining"] == 0  # reloaded from the record
+
+
+def test_the_reconcile_job_recomputes_redis_from_the_database(redis_gate):
+    s = shop(allotment=4, limit=2)
+    member = buyer()
+    buy(member, s.item, quantity=2)
+    redis_gate.delete(counters.members_key(s.item.pk))
+    redis_gate.hset(counters.item_key(s.item.pk), "remaining", 0)
+    assert jobs.flashsale_reconcile.call_local() == 1
+    assert counters.redis_view(item_id=s.item.pk) == {"remaining": 2, f"member:{member.pk}": 2}
+    # and a key lost altogether (Redis restarted) is loaded again on the next attempt
+    redis_gate.flushdb()
+    assert code_of(buy, member, s.item) == "flashsale_limit_reached"
+    buy(buyer(), s.item)
+    assert counts(s.item, s.sku)[:2] == (4, 3)
+
+
+def test_a_failed_checkout_gives_its_units_back_to_redis(redis_gate):
+    s = shop(allotment=2, limit=1)
+    member = buyer()
+    from quanzi.growth.flashsale import services
+
+    assert code_of(services.flash_buy, user=member, item_id=s.item.pk, address_id=None,
+                   idempotency_key="no-address-1") == "address_missing"
+    assert counters.redis_view(item_id=s.item.pk) == {"remaining": 2}
+    assert counts(s.item, s.sku)[:2] == (2, 0)
+
+
+def test_rate_limits_per_member_and_per_address(redis_gate, settings):
+    settings.QUANZI_FLASHSALE = {"MEMBER_ATTEMPTS": 3, "IP_ATTEMPTS": 4, "WINDOW_SECONDS": 3600}
+    s = shop(allotment=1, limit=1)
+    member = buyer()
+    buy(member, s.item, ip="10.0.0.1")
+    assert [code_of(buy, member, s.item, ip="10.0.0.1") for _i in range(3)] == \
+        ["flashsale_limit_reached", "flashsale_limit_reached", "too_many_requests"]
+    others = [buyer() for _i in range(3)]
+    # the address counted 3 (the attempt refused by the member's own limit stopped there): one more passes, the
+    # one after is refused; another address is not affected
+    assert code_of(buy, others[0], s.item, ip="10.0.0.1") == "flashsale_sold_out"
+    assert code_of(buy, others[1], s.item, ip="10.0.0.1") == "too_many_requests"
+    assert code_of(buy, others[2], s.item, ip="10.0.0.2") == "flashsale_sold_out"
+
+
+def test_without_an_answer_from_redis_the_database_decides(redis_gate, settings):
+    s = shop(allotment=1, limit=1)
+    settings.REDIS_URL = "redis://127.0.0.1:1/9"  # nothing listens there
+    buy(buyer(), s.item)
+    assert code_of(buy, buyer(), s.item) == "flashsale_sold_out"
+    assert counts(s.item, s.sku)[:2] == (1, 1)
