@@ -25,6 +25,7 @@ from quanzi.core.schema import FORM_CONTENT_TYPES, INVALID_CHARACTERS
 from quanzi.growth.coupons.api import router as coupons_router
 from quanzi.growth.flashsale.api import router as flashsale_router
 from quanzi.growth.groupbuy.api import router as groupbuy_router
+from quanzi.growth.redpackets.api import router as redpackets_router
 from quanzi.orders.api import router as orders_router
 from quanzi.payments.api import router as payments_router
 from quanzi.settlements.api import router as settlements_router
@@ -152,3 +153,4 @@ api.add_router("/settlements", settlements_router)
 api.add_router("/growth/flashsale", flashsale_router)
 api.add_router("/growth/coupons", coupons_router)
 api.add_router("/growth/groupbuy", groupbuy_router)
+api.add_router("/growth/redpackets", redpackets_router)

@@ -14,6 +14,7 @@ from quanzi.core.errors import ErrorCode as CoreCode
 from quanzi.growth.coupons.errors import ErrorCode as CouponsCode
 from quanzi.growth.flashsale.errors import ErrorCode as FlashsaleCode
 from quanzi.growth.groupbuy.errors import ErrorCode as GroupbuyCode
+from quanzi.growth.redpackets.errors import ErrorCode as RedpacketsCode
 from quanzi.orders.errors import ErrorCode as OrdersCode
 from quanzi.payments.errors import ErrorCode as PaymentsCode
 from quanzi.settlements.errors import ErrorCode as SettlementsCode
@@ -32,6 +33,7 @@ ERROR_CODES: list[tuple[str, type[StrEnum]]] = [
     ("/growth/flashsale", FlashsaleCode),
     ("/growth/coupons", CouponsCode),
     ("/growth/groupbuy", GroupbuyCode),
+    ("/growth/redpackets", RedpacketsCode),
 ]
 
 

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "quanzi.growth.coupons",
     "quanzi.growth.groupbuy",
     "quanzi.growth.flashsale",
+    "quanzi.growth.redpackets",
     "quanzi.settlements",
     "quanzi.web",
 ]

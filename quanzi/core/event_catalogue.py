@@ -352,6 +352,23 @@ _SPECS: list[EventSpec] = [
           what=req(str), merchant_id=opt(int), rows=req(int)),
         E("page.coupon_center", "浏览领券中心。The coupon centre was viewed.", None),
     ),
+    # --- growth: red packets and the member balance (红包与余额) -----------------------------------------------------
+    *_app(
+        "growth.redpackets",
+        E("redpacket.create", "用余额发红包到社群。A member funded a red packet into a community.", "redpacket",
+          amount_fen=req(int), shares=req(int)),
+        E("redpacket.claim", "领取红包，金额进入余额。A member claimed a share of a red packet.", "redpacket",
+          amount_fen=req(int), position=req(int)),
+        E("redpacket.expire", "红包过期，未领金额退回发红包的人。A red packet expired; the rest went back.",
+          "redpacket", returned_fen=req(int)),
+        E("balance.grant", "运营发放余额。An operator credited a member's balance.", "balanceentry",
+          member_id=req(int), amount_fen=req(int)),
+        E("balance.spend", "下单使用余额抵扣。A checkout spent balance.", None, checkout_id=req(int),
+          order_ids=req(list), amount_fen=req(int)),
+        E("balance.return", "订单取消或退款，余额退回。Balance came back from an order.", "balanceentry",
+          order_id=req(int), amount_fen=req(int), reason=req(str)),
+        E("page.redpacket", "浏览红包页。The red-packet page was viewed.", "redpacket"),
+    ),
 ]
 
 

@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("quanzi.growth.flashsale.urls")),
     path("", include("quanzi.growth.coupons.urls")),
     path("", include("quanzi.growth.groupbuy.urls")),
+    path("", include("quanzi.growth.redpackets.urls")),
 ]

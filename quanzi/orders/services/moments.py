@@ -77,12 +77,14 @@ def moment_dispatch(*, moment_id: int) -> bool:
     return all_ran
 
 
-def moments_dispatch_due(*, older_than_seconds: int = 60, limit: int = 500) -> int:
-    """Dispatch moments not done yet (a process died after commit, or a hook failed). Returns how many are done
-    now."""
+def moments_dispatch_due(*, older_than_seconds: int = 60, limit: int = 500, order_id: int | None = None) -> int:
+    """Dispatch moments not done yet (a process died after commit, or a hook failed), of one order when
+    `order_id` is given. Returns how many are done now."""
     cutoff = timezone.now() - dt.timedelta(seconds=older_than_seconds)
-    ids = list(OrderMoment.objects.filter(done_at__isnull=True, created_at__lte=cutoff)
-               .order_by("pk").values_list("pk", flat=True)[:limit])
+    due = OrderMoment.objects.filter(done_at__isnull=True, created_at__lte=cutoff)
+    if order_id is not None:
+        due = due.filter(order_id=order_id)
+    ids = list(due.order_by("pk").values_list("pk", flat=True)[:limit])
     return sum(1 for pk in ids if moment_dispatch(moment_id=pk))
 
 

@@ -24,6 +24,7 @@ from quanzi.core.errors import DomainError
 from quanzi.web.demo import corpus
 from quanzi.web.demo.clock import clock_at
 from quanzi.web.demo.commerce import build_commerce
+from quanzi.web.demo.growth import build_growth
 from quanzi.web.demo.images import picture
 
 if TYPE_CHECKING:
@@ -120,7 +121,8 @@ def build(*, seed: int = 20261125, members: int = 300, posts: int = 620, orders:
     log(f"  check-ins: {world.counts.get('checkin', 0)}")
     with transaction.atomic():
         _specials(world, rng, named, now)
-    build_commerce(world, rng, named, now, log, orders_total=orders)
+    shop = build_commerce(world, rng, named, now, log, orders_total=orders)
+    build_growth(world, rng, named, shop, now, log)
     return world
 
 

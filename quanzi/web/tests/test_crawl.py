@@ -36,7 +36,9 @@ def test_no_page_a_demo_user_can_reach_fails():
 
     world = build(members=30, posts=40, orders=20, log=lambda _line: None)
     start = ["/", "/discover/", "/shop/", "/search/?q=跑步", "/my/communities/", "/orders/", "/cart/",
-             "/aftersales/", "/shop/merchant/", "/merchant/settlements/", "/ops/settlements/", "/notifications/"]
+             "/aftersales/", "/shop/merchant/", "/merchant/settlements/", "/ops/settlements/", "/notifications/",
+             "/coupons/", "/coupons/mine/", "/flashsale/", "/groupbuy/mine/", "/groupbuy/manage/", "/flashsale/manage/",
+             "/coupons/merchant/"]
     failures = {}
     visited = 0
     for login in world.logins:
