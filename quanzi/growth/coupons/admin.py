@@ -17,6 +17,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from quanzi.core.admin_base import run_for_each
 from quanzi.core.errors import DomainError
 from quanzi.core.events import track
 from quanzi.core.money import format_yuan
@@ -150,11 +151,8 @@ class CouponTemplateAdmin(admin.ModelAdmin):
                 self.save_formset(request, form, formset, change=change)
 
     def _move(self, request: HttpRequest, queryset: QuerySet[CouponTemplate], status: str) -> None:
-        for template in queryset:
-            try:
-                services.template_set_status(actor=request.user, template_id=template.pk, status=status)
-            except DomainError as exc:
-                self.message_user(request, f"{template}: {exc.message}", messages.ERROR)
+        run_for_each(self, request, queryset, lambda template: services.template_set_status(
+            actor=request.user, template_id=template.pk, status=status))
 
     @admin.action(description=gettext_lazy("暂停领取"))
     def pause(self, request: HttpRequest, queryset: QuerySet[CouponTemplate]) -> None:

@@ -8,11 +8,12 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from quanzi.core.admin_base import run_for_each
 from quanzi.core.errors import DomainError
 from quanzi.growth.flashsale import services
 from quanzi.growth.flashsale.enums import SessionStatus
@@ -114,11 +115,7 @@ class FlashSessionAdmin(admin.ModelAdmin):
         obj.status = session.status
 
     def _run(self, request: HttpRequest, queryset: QuerySet[FlashSession], fn: Callable[..., Any]) -> None:
-        for session in queryset.order_by("pk"):
-            try:
-                fn(user=request.user, session_id=session.pk)
-            except DomainError as exc:
-                self.message_user(request, f"{session}: {exc.message}", messages.ERROR)
+        run_for_each(self, request, queryset, lambda session: fn(user=request.user, session_id=session.pk))
 
     @admin.action(description=_("排期（名额移出库存）"))
     def schedule(self, request: HttpRequest, queryset: QuerySet[FlashSession]) -> None:

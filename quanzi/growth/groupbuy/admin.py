@@ -7,12 +7,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
-from quanzi.core.admin_base import ReadOnlyInline
+from quanzi.core.admin_base import ReadOnlyInline, run_for_each
 from quanzi.core.errors import DomainError
 from quanzi.core.events import track
 from quanzi.growth.groupbuy import excel, services
@@ -113,11 +113,7 @@ class GroupBuyCampaignAdmin(admin.ModelAdmin):
         return False
 
     def _run(self, request: HttpRequest, queryset: QuerySet[GroupBuyCampaign], fn: Any) -> None:
-        for campaign in queryset:
-            try:
-                fn(user=request.user, campaign_id=campaign.pk)
-            except DomainError as exc:
-                self.message_user(request, f"{campaign}: {exc.message}", messages.ERROR)
+        run_for_each(self, request, queryset, lambda campaign: fn(user=request.user, campaign_id=campaign.pk))
 
     @admin.action(description=_("暂停活动"))
     def pause(self, request: HttpRequest, queryset: QuerySet[GroupBuyCampaign]) -> None:
