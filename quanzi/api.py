@@ -26,6 +26,12 @@ from quanzi.growth.coupons.api import router as coupons_router
 from quanzi.growth.flashsale.api import router as flashsale_router
 from quanzi.growth.groupbuy.api import router as groupbuy_router
 from quanzi.growth.redpackets.api import router as redpackets_router
+from quanzi.loyalty.points.api import router as points_router
+from quanzi.loyalty.membership.api import router as membership_router
+from quanzi.loyalty.tasks.api import router as tasks_router
+from quanzi.loyalty.lotteries.api import router as lotteries_router
+from quanzi.referrals.invites.api import router as invites_router
+from quanzi.referrals.distribution.api import router as distribution_router
 from quanzi.orders.api import router as orders_router
 from quanzi.payments.api import router as payments_router
 from quanzi.settlements.api import router as settlements_router
@@ -154,3 +160,9 @@ api.add_router("/growth/flashsale", flashsale_router)
 api.add_router("/growth/coupons", coupons_router)
 api.add_router("/growth/groupbuy", groupbuy_router)
 api.add_router("/growth/redpackets", redpackets_router)
+api.add_router("/loyalty/points", points_router)
+api.add_router("/loyalty/membership", membership_router)
+api.add_router("/loyalty/tasks", tasks_router)
+api.add_router("/loyalty/lotteries", lotteries_router)
+api.add_router("/referrals/invites", invites_router)
+api.add_router("/referrals/distribution", distribution_router)

@@ -46,6 +46,12 @@ INSTALLED_APPS = [
     "quanzi.growth.groupbuy",
     "quanzi.growth.flashsale",
     "quanzi.growth.redpackets",
+    "quanzi.loyalty.points",
+    "quanzi.loyalty.membership",
+    "quanzi.loyalty.tasks",
+    "quanzi.loyalty.lotteries",
+    "quanzi.referrals.invites",
+    "quanzi.referrals.distribution",
     "quanzi.settlements",
     "quanzi.web",
 ]

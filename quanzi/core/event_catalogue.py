@@ -369,6 +369,36 @@ _SPECS: list[EventSpec] = [
           order_id=req(int), amount_fen=req(int), reason=req(str)),
         E("page.redpacket", "浏览红包页。The red-packet page was viewed.", "redpacket"),
     ),
+    # --- loyalty: points (积分) ---
+    *_app(
+        "loyalty.points",
+        # loyalty.points events go here
+    ),
+    # --- loyalty: membership (等级与付费会员) ---
+    *_app(
+        "loyalty.membership",
+        # loyalty.membership events go here
+    ),
+    # --- loyalty: tasks (任务、签到奖励与徽章) ---
+    *_app(
+        "loyalty.tasks",
+        # loyalty.tasks events go here
+    ),
+    # --- loyalty: lotteries (抽奖) ---
+    *_app(
+        "loyalty.lotteries",
+        # loyalty.lotteries events go here
+    ),
+    # --- referrals: invites (邀请与推荐关系) ---
+    *_app(
+        "referrals.invites",
+        # referrals.invites events go here
+    ),
+    # --- referrals: distribution (分销佣金) ---
+    *_app(
+        "referrals.distribution",
+        # referrals.distribution events go here
+    ),
 ]
 
 

@@ -18,6 +18,10 @@ Why this order (each app's real dependencies, read from the code):
 - growth: campaigns (coupons, group-buys, flash sales) plug into orders' pricing and hooks, refund through
   payments and tell members through accounts; nothing below imports them. Its tools are sub-apps
   (`quanzi.growth.coupons` …), one layer together.
+- loyalty: points, levels and paid membership, tasks, check-in rewards, badges, lotteries (sub-apps
+  `quanzi.loyalty.points` …); rewards coupons through growth; plugs into orders' pricing and hooks.
+- referrals: invite links and referral binding, distribution commissions (分销); rewards outcomes with loyalty's
+  points and tasks, so it sits above loyalty.
 - settlements: reads orders, payments and merchants to build statements.
 - web: the top: pages that combine several apps (the buyer's order page with its cashier and after-sales, the
   merchant console), the demo data builder, the `serve` command. Nothing imports it. The project modules
@@ -44,6 +48,8 @@ LAYERS: tuple[str, ...] = (
     "payments",
     "aftersales",
     "growth",
+    "loyalty",
+    "referrals",
     "settlements",
     "web",
 )

@@ -21,4 +21,10 @@ urlpatterns = [
     path("", include("quanzi.growth.coupons.urls")),
     path("", include("quanzi.growth.groupbuy.urls")),
     path("", include("quanzi.growth.redpackets.urls")),
+    path("", include("quanzi.loyalty.points.urls")),
+    path("", include("quanzi.loyalty.membership.urls")),
+    path("", include("quanzi.loyalty.tasks.urls")),
+    path("", include("quanzi.loyalty.lotteries.urls")),
+    path("", include("quanzi.referrals.invites.urls")),
+    path("", include("quanzi.referrals.distribution.urls")),
 ]

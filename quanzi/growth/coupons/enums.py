@@ -57,6 +57,7 @@ class CouponSource(models.TextChoices):
     GRANT = "grant", _("运营发放")
     JOIN = "join", _("入群礼")
     FIRST_ORDER = "first_order", _("首单礼")
+    REWARD = "reward", _("任务与活动奖励")
 
 
 class RedemptionStatus(models.TextChoices):

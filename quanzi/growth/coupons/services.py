@@ -407,6 +407,23 @@ def _grant_by_rule(template: CouponTemplate, user: Any, *, source: str, grant_re
 
 
 @transaction.atomic
+def coupon_grant_reward(*, user_id: int, template_id: int, grant_ref: str) -> Coupon:
+    """A reward paid as a coupon (a task, a check-in streak, a lottery prize: `loyalty.rewards`): one coupon of the
+    template, once per `grant_ref`. Unlike a rule's grant, a reward that cannot be paid says why (the template is
+    closed, ran out, or the member is at its limit) so the granting app can show it."""
+    template = CouponTemplate.objects.filter(pk=template_id).first()
+    if template is None:
+        raise errors.template_not_found()
+    user = account_selectors.user_get(user_id=user_id)
+    if user is None:
+        raise errors.template_not_found()
+    problem = claim_open_problem(template, timezone.now())
+    if problem is not None:
+        raise problem
+    return _issue(template, user, source=CouponSource.REWARD, grant_ref=grant_ref)
+
+
+@transaction.atomic
 def grant_on_join(user_id: int, community_id: int) -> None:
     """The welcome coupons of a community (`communities.hooks.on_member_joined`), once per member and template:
     leaving and joining again gives none."""

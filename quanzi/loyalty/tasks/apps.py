@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TasksConfig(AppConfig):
+    name = "quanzi.loyalty.tasks"
+    label = "loyalty_tasks"
+    verbose_name = _("任务、签到奖励与徽章")
+
+    def ready(self) -> None:
+        """Plug into the lower apps' registries (none of them imports this app)."""
