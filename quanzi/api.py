@@ -26,14 +26,14 @@ from quanzi.growth.coupons.api import router as coupons_router
 from quanzi.growth.flashsale.api import router as flashsale_router
 from quanzi.growth.groupbuy.api import router as groupbuy_router
 from quanzi.growth.redpackets.api import router as redpackets_router
-from quanzi.loyalty.points.api import router as points_router
-from quanzi.loyalty.membership.api import router as membership_router
-from quanzi.loyalty.tasks.api import router as tasks_router
 from quanzi.loyalty.lotteries.api import router as lotteries_router
-from quanzi.referrals.invites.api import router as invites_router
-from quanzi.referrals.distribution.api import router as distribution_router
+from quanzi.loyalty.membership.api import router as membership_router
+from quanzi.loyalty.points.api import router as points_router
+from quanzi.loyalty.tasks.api import router as tasks_router
 from quanzi.orders.api import router as orders_router
 from quanzi.payments.api import router as payments_router
+from quanzi.referrals.distribution.api import router as distribution_router
+from quanzi.referrals.invites.api import router as invites_router
 from quanzi.settlements.api import router as settlements_router
 
 logger = logging.getLogger("quanzi.api")

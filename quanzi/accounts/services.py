@@ -326,3 +326,12 @@ def operator_grant(*, user_id: int) -> None:
     """Make a user a platform operator (staff and superuser of the back office). No page or API offers this: the
     command line does (the demo's operator; `createsuperuser` for a new account)."""
     User.objects.filter(pk=user_id).update(is_staff=True, is_superuser=True)
+
+
+def system_account_create(*, nickname: str) -> User:
+    """An account that is not a person (the platform as the seller of its own virtual goods): it cannot log in
+    (inactive, no usable password, no phone or e-mail) and exists so records that need an owner have one."""
+    user = User(nickname=nickname[:40], is_active=False)
+    user.set_unusable_password()
+    user.save()
+    return user

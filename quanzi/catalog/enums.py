@@ -9,6 +9,14 @@ class MerchantStatus(models.TextChoices):
     REJECTED = "rejected", _("已拒绝")
 
 
+class Fulfilment(models.TextChoices):
+    """How a product reaches the buyer: shipped by the merchant, or virtual (a membership, a red packet's funding):
+    no address, no shipping fee, delivered the moment it is paid by the app that sells it (`orders.hooks.on_paid`)."""
+
+    SHIP = "ship", _("快递发货")
+    VIRTUAL = "virtual", _("虚拟商品（付款后自动发放）")
+
+
 class ReturnExemption(models.TextChoices):
     """Why a product is excluded from the seven-day no-reason return (七天无理由退货)."""
 

@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from quanzi.catalog.enums import MerchantStatus, ReturnExemption, StockReason
+from quanzi.catalog.enums import Fulfilment, MerchantStatus, ReturnExemption, StockReason
 from quanzi.core.messages import shown
 
 
@@ -32,12 +32,16 @@ class Merchant(models.Model):
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="+", verbose_name=_("审核人"))
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    # the platform itself as a seller (圈子自营) of its own virtual goods: memberships, red-packet funding
+    is_platform = models.BooleanField(_("平台自营"), default=False)
     created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("商家")
         verbose_name_plural = _("商家")
         constraints = [
+            models.UniqueConstraint(fields=["is_platform"], condition=Q(is_platform=True),
+                                    name="uniq_platform_merchant"),
             models.CheckConstraint(condition=Q(commission_rate__gte=0) & Q(commission_rate__lte=1),
                                    name="merchant_commission_rate_range"),
         ]
@@ -89,6 +93,10 @@ class Product(models.Model):
     on_shelf = models.BooleanField(_("已上架"), default=False, db_index=True)
     return_exemption = models.CharField(_("七天无理由例外"), max_length=20, choices=ReturnExemption.choices,
                                         default=ReturnExemption.NONE)
+    fulfilment = models.CharField(_("交付方式"), max_length=10, choices=Fulfilment.choices, default=Fulfilment.SHIP)
+    # set on the platform's own virtual products (`virtual_sku_ensure`): which app's thing this sells
+    # ("membership:plan:3"); such products are sold from that app's pages and kept out of the shop's lists
+    system_key = models.CharField(_("系统商品键"), max_length=64, blank=True, default="")
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -96,6 +104,8 @@ class Product(models.Model):
         verbose_name = _("商品")
         verbose_name_plural = _("商品")
         indexes = [models.Index(fields=["on_shelf", "category"])]
+        constraints = [models.UniqueConstraint(fields=["system_key"], condition=~Q(system_key=""),
+                                               name="uniq_product_system_key")]
 
     def __str__(self) -> str:
         return self.title

@@ -22,7 +22,10 @@ if TYPE_CHECKING:
 
 
 def sellable_q(prefix: str = "") -> Q:
-    return Q(**{f"{prefix}on_shelf": True, f"{prefix}merchant__status": MerchantStatus.APPROVED})
+    """Products the shop lists: on shelf, of an approved merchant, and not a platform virtual product (those are
+    sold from their own app's pages: a membership plan, a red packet's funding)."""
+    return Q(**{f"{prefix}on_shelf": True, f"{prefix}merchant__status": MerchantStatus.APPROVED,
+                f"{prefix}system_key": ""})
 
 
 def _is_owner(user: Any, product: Product) -> bool:
@@ -84,7 +87,9 @@ def merchants_selling_or(*, merchant_ids: Any) -> QuerySet[Merchant]:
     wanted = Q(status__in=[MerchantStatus.APPROVED, MerchantStatus.SUSPENDED])
     for ids in merchant_ids:
         wanted |= Q(pk__in=ids)
-    return Merchant.objects.filter(wanted).distinct().order_by("pk")
+    # the platform's own sales (virtual goods: memberships, red-packet funding) are its revenue, not a merchant's
+    # to be paid out: no statement for it
+    return Merchant.objects.filter(wanted).exclude(is_platform=True).distinct().order_by("pk")
 
 
 def category_descendant_ids(category_id: int) -> list[int]:

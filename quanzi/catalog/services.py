@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quanzi.catalog import errors
-from quanzi.catalog.enums import MerchantStatus, ReturnExemption, StockReason
+from quanzi.catalog.enums import Fulfilment, MerchantStatus, ReturnExemption, StockReason
 from quanzi.catalog.errors import ErrorCode
 from quanzi.catalog.locks import lock_merchant, lock_product
 from quanzi.catalog.models import (
@@ -496,3 +496,66 @@ def product_view(*, viewer: Any, product: Product, via: str) -> None:
     """Log a view of a product's detail (`product.view`), the same from the page (`via="page"`) and the API
     (`via="api"`), so the insight and recommendations see every view."""
     track("product.view", user=viewer, obj=product, via=via)
+
+
+# --- the platform's own virtual goods (a membership plan, a red packet's funding) --------------------------------
+
+# a virtual SKU's stock: large enough never to run out, so the checkout's conditional reservation (and its stock
+# ledger) works unchanged for goods that have no stock
+VIRTUAL_STOCK = 10**9
+VIRTUAL_CATEGORY = "虚拟商品与权益"
+
+
+def platform_merchant() -> Merchant:
+    """The platform as a seller (圈子自营): approved, no commission (its sales are its own revenue). Created on first
+    use; two first uses at once end with one (the unique constraint on `is_platform`)."""
+    merchant = Merchant.objects.filter(is_platform=True).first()
+    if merchant is not None:
+        return merchant
+    from quanzi.accounts.services import system_account_create
+
+    try:
+        with transaction.atomic():
+            # names are data (shown as stored, like every merchant's), not interface text
+            owner = system_account_create(nickname="圈子自营")
+            return Merchant.objects.create(
+                user=owner, business_name="圈子自营", licence_no="-", contact_name="圈子平台",
+                contact_phone="-", status=MerchantStatus.APPROVED, commission_rate=Decimal("0"),
+                reviewed_at=timezone.now(), is_platform=True)
+    except IntegrityError:
+        return Merchant.objects.get(is_platform=True)
+
+
+def _virtual_category() -> Category:
+    category = Category.objects.filter(name=VIRTUAL_CATEGORY, parent=None).first()
+    return category or Category.objects.create(name=VIRTUAL_CATEGORY, sort=999)
+
+
+@transaction.atomic
+def virtual_sku_ensure(*, key: str, title: str, price_fen: int,
+                       return_exemption: str = ReturnExemption.DIGITAL) -> int:
+    """The SKU of one thing an app sells as a virtual good of the platform, keyed by `key` ("membership:plan:3");
+    created on first use, its title and price kept up to date. Bought through the normal checkout and cashier
+    (no address, no shipping); delivered by the selling app's `on_paid` hook. Returns the SKU id."""
+    if not key or len(key) > 64:
+        raise InvalidInput(ErrorCode.INVALID_TITLE, _("系统商品键无效"))
+    if not isinstance(price_fen, int) or isinstance(price_fen, bool) or price_fen < 1:
+        raise InvalidInput(ErrorCode.INVALID_PRICE, _("价格需大于 0"))
+    product = Product.objects.filter(system_key=key).first()
+    if product is None:
+        try:
+            with transaction.atomic():
+                product = Product.objects.create(
+                    merchant=platform_merchant(), category=_virtual_category(), title=title[:120],
+                    on_shelf=True, fulfilment=Fulfilment.VIRTUAL, system_key=key,
+                    return_exemption=_check_exemption(return_exemption))
+        except IntegrityError:  # made at the same moment by a twin call
+            product = Product.objects.get(system_key=key)
+    elif product.title != title[:120]:
+        Product.objects.filter(pk=product.pk).update(title=title[:120])
+    sku = Sku.objects.filter(product=product).order_by("pk").first()
+    if sku is None:
+        sku = Sku.objects.create(product=product, spec={}, price_fen=price_fen, stock=VIRTUAL_STOCK)
+    elif sku.price_fen != price_fen:
+        Sku.objects.filter(pk=sku.pk).update(price_fen=price_fen)
+    return sku.pk

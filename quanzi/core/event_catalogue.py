@@ -351,6 +351,10 @@ _SPECS: list[EventSpec] = [
         E("coupon.export", "导出优惠券或核销明细 Excel。Coupons or redemptions were exported.", None,
           what=req(str), merchant_id=opt(int), rows=req(int)),
         E("page.coupon_center", "浏览领券中心。The coupon centre was viewed.", None),
+        E("coupon.packet_create", "把一批优惠券作为券包发到社群。A coupon packet was posted into a community.",
+          "couponpacket", template_id=req(int), shares=req(int)),
+        E("coupon.packet_claim", "从券包领到一张优惠券。A member took a coupon from a coupon packet.", "couponpacket",
+          coupon_id=req(int)),
     ),
     # --- growth: red packets and the member balance (红包与余额) -----------------------------------------------------
     *_app(

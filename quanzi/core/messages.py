@@ -111,6 +111,7 @@ _SPECS: list[MessageSpec] = [
         M("order.paid", gettext_noop("支付成功")),
         M("order.shipped", gettext_noop("商家已发货")),
         M("order.receipt_confirmed", gettext_noop("买家确认收货")),
+        M("order.virtual_delivered", gettext_noop("虚拟商品付款后已自动发放")),
         M("order.auto_delivered", gettext_noop("发货后超时，自动确认收货")),
         M("order.completed", gettext_noop("售后期结束，订单完成")),
         M("order.refunded", gettext_noop("退款 %(ref)s"), ref=TEXT),

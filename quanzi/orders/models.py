@@ -126,6 +126,8 @@ class Order(models.Model):
     completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True)
     stock_released = models.BooleanField(_("库存已释放"), default=False)
+    # every line is a virtual good (catalog `Fulfilment.VIRTUAL`): no address, nothing to ship, delivered on payment
+    is_virtual = models.BooleanField(_("虚拟订单"), default=False)
     created_at = models.DateTimeField(_("下单时间"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 

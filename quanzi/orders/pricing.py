@@ -169,6 +169,10 @@ class SkuFacts:
     price_fen: int
     member_price_fen: int | None
     weight_g: int
+    # a platform's virtual good (a membership plan, a red packet's funding) sells at its price: no member price,
+    # campaign, coupon, points or balance touches it, and it counts towards no coupon's threshold (otherwise a
+    # coupon or points could be turned into a red packet, that is, into cash)
+    fixed_price: bool = False
 
 
 @dataclass
@@ -240,12 +244,14 @@ def price_checkout(*, user: Any, items: list[tuple[SkuFacts, int]],
                    list_fen=f.price_fen * q)
         for f, q in items
     ]
-    ctx = PricingContext(user=user, lines=lines, options=dict(options or {}))
+    # the plug-ins see only the lines they may discount
+    ctx = PricingContext(user=user, lines=[ln for (f, _q), ln in zip(items, lines, strict=True)
+                                           if not f.fixed_price], options=dict(options or {}))
     # member price
     is_member = any(check(user) for check in MEMBER_CHECKS)
     if is_member:
         for (f, q), ln in zip(items, lines, strict=True):
-            if f.member_price_fen is not None and f.member_price_fen < f.price_fen:
+            if not f.fixed_price and f.member_price_fen is not None and f.member_price_fen < f.price_fen:
                 ln.member_discount_fen = (f.price_fen - f.member_price_fen) * q
     # campaign → coupons → points
     for stage, registry in (("campaign", CAMPAIGN_ADJUSTERS), ("coupon", COUPON_ADJUSTERS),
@@ -254,7 +260,7 @@ def price_checkout(*, user: Any, items: list[tuple[SkuFacts, int]],
             for adj in adjuster(ctx):
                 adj.stage = stage
                 adj.per_line = {}
-                adj.amount_fen = spread(_eligible(lines, adj), adj.amount_fen, attr=_STAGE_FIELD[stage],
+                adj.amount_fen = spread(_eligible(ctx.lines, adj), adj.amount_fen, attr=_STAGE_FIELD[stage],
                                         into=adj.per_line)
                 ctx.applied.append(adj)
     # shipping per merchant, spread over that merchant's lines by their list amount

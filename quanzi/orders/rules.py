@@ -77,8 +77,9 @@ def status_q(status: str, now: dt.datetime) -> Q:
 # status -> statuses it may move to
 TRANSITIONS: dict[str, frozenset[str]] = {
     OrderStatus.PENDING_PAYMENT: frozenset({OrderStatus.PAID, OrderStatus.CANCELLED}),
-    OrderStatus.PAID: frozenset({OrderStatus.SHIPPED, OrderStatus.REFUNDING, OrderStatus.PARTIALLY_REFUNDED,
-                                 OrderStatus.REFUNDED}),
+    # virtual goods (a membership, a red packet's funding) are delivered the moment they are paid: paid -> delivered
+    OrderStatus.PAID: frozenset({OrderStatus.SHIPPED, OrderStatus.DELIVERED, OrderStatus.REFUNDING,
+                                 OrderStatus.PARTIALLY_REFUNDED, OrderStatus.REFUNDED}),
     OrderStatus.SHIPPED: frozenset({OrderStatus.DELIVERED, OrderStatus.REFUNDING, OrderStatus.PARTIALLY_REFUNDED,
                                     OrderStatus.REFUNDED}),
     OrderStatus.DELIVERED: frozenset({OrderStatus.COMPLETED, OrderStatus.REFUNDING,

@@ -129,7 +129,8 @@ def shipping_rules(merchant_ids: set[int]) -> dict[int, ShippingRule | None]:
 def sku_facts(sku: Sku) -> SkuFacts:
     return SkuFacts(sku_id=sku.pk, product_id=sku.product_id, merchant_id=sku.product.merchant_id,
                     title=sku.product.title, spec=dict(sku.spec or {}), price_fen=sku.price_fen,
-                    member_price_fen=sku.member_price_fen, weight_g=sku.weight_g)
+                    member_price_fen=sku.member_price_fen, weight_g=sku.weight_g,
+                    fixed_price=bool(sku.product.system_key))
 
 
 def sku_sellable(sku: Sku) -> bool:
@@ -337,3 +338,8 @@ def applied_payment_refs() -> QuerySet[OrderPayment, Any]:
     """A values() subquery: the payment references the orders took (applied), as opposed to money an order could
     not take (late or duplicate payments)."""
     return OrderPayment.objects.filter(applied=True).values("payment_ref")
+
+
+def checkout_order_ids(*, checkout_id: int) -> list[int]:
+    """The orders one checkout made (one per merchant), in id order."""
+    return list(Order.objects.filter(checkout_id=checkout_id).order_by("pk").values_list("pk", flat=True))

@@ -37,3 +37,4 @@ class CouponsConfig(AppConfig):
         catalog_hooks.product_panel("growth.coupons", panels.product_panel)
         community_hooks.on_member_joined("growth.coupons", services.grant_on_join)
         community_hooks.community_panel("growth.coupons", panels.community_panel)
+        community_hooks.community_panel("growth.coupons.packets", panels.community_packets_panel)

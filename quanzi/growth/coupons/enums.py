@@ -58,6 +58,7 @@ class CouponSource(models.TextChoices):
     JOIN = "join", _("入群礼")
     FIRST_ORDER = "first_order", _("首单礼")
     REWARD = "reward", _("任务与活动奖励")
+    PACKET = "packet", _("券包")
 
 
 class RedemptionStatus(models.TextChoices):

@@ -47,6 +47,12 @@ class ErrorCode(StrEnum):
     NOT_MERCHANT = "not_merchant"
     NOT_OPERATOR = "not_operator"
     TEMPLATE_NOT_FOUND = "template_not_found"
+    PACKET_NOT_FOUND = "coupon_packet_not_found"
+    PACKET_FINISHED = "coupon_packet_finished"
+    PACKET_EXPIRED = "coupon_packet_expired"
+    PACKET_ALREADY_CLAIMED = "coupon_packet_already_claimed"
+    INVALID_SHARES = "invalid_shares"
+    POST_NOT_ALLOWED = "post_not_allowed"
 
 
 # --- templates ---------------------------------------------------------------------------------------------------
@@ -149,3 +155,30 @@ def no_effect() -> Conflict:
 
 def stack_conflict() -> Conflict:
     return Conflict(ErrorCode.COUPON_STACK_CONFLICT, _("每单最多使用一张平台券和每家店铺一张店铺券"))
+
+
+# --- coupon packets (券包) ----------------------------------------------------------------------------------------
+
+
+def packet_not_found() -> NotFound:
+    return NotFound(ErrorCode.PACKET_NOT_FOUND, _("券包不存在"))
+
+
+def packet_finished() -> Conflict:
+    return Conflict(ErrorCode.PACKET_FINISHED, _("手慢了，券包已被领完"))
+
+
+def packet_expired() -> Conflict:
+    return Conflict(ErrorCode.PACKET_EXPIRED, _("券包已过期"))
+
+
+def packet_already_claimed() -> Conflict:
+    return Conflict(ErrorCode.PACKET_ALREADY_CLAIMED, _("你已领过这个券包"))
+
+
+def invalid_shares(most: int) -> InvalidInput:
+    return InvalidInput(ErrorCode.INVALID_SHARES, _("份数需为 1–%(n)s") % {"n": most})
+
+
+def post_not_allowed(name: str) -> PermissionDenied:
+    return PermissionDenied(ErrorCode.POST_NOT_ALLOWED, _("你不能在「%(name)s」发券包") % {"name": name})

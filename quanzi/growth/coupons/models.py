@@ -197,3 +197,50 @@ class CouponTemplateStatusChange(models.Model):
         verbose_name = _("优惠券模板状态记录")
         verbose_name_plural = _("优惠券模板状态记录")
         ordering = ["id"]
+
+
+class CouponPacket(models.Model):
+    """A coupon packet (券包) posted into a community: `shares` coupons of one template, one per member, first come
+    first served, until `expires_at`. Works like a red packet but pays in coupons: the template's quota and
+    per-member limit still hold at every claim."""
+
+    template = models.ForeignKey(CouponTemplate, on_delete=models.PROTECT, related_name="packets",
+                                 verbose_name=_("券模板"))
+    community = models.ForeignKey("communities.Community", on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("社群"))
+    funder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                               verbose_name=_("发券包的人"))
+    shares = models.PositiveIntegerField(_("份数"))
+    claimed_count = models.PositiveIntegerField(_("已领份数"), default=0)
+    greeting = models.CharField(_("祝福语"), max_length=40, blank=True, default="")
+    expires_at = models.DateTimeField(_("截止时间"), db_index=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("券包")
+        verbose_name_plural = _("券包")
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(shares__gte=1), name="coupon_packet_shares_ge_1"),
+            models.CheckConstraint(condition=Q(claimed_count__lte=F("shares")), name="coupon_packet_claims_le_shares"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.greeting}".strip()
+
+    @property
+    def shares_left(self) -> int:
+        return max(0, self.shares - self.claimed_count)
+
+
+class CouponPacketClaim(models.Model):
+    packet = models.ForeignKey(CouponPacket, on_delete=models.CASCADE, related_name="claims", verbose_name=_("券包"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("领取人"))
+    coupon = models.OneToOneField(Coupon, on_delete=models.PROTECT, related_name="+", verbose_name=_("优惠券"))
+    created_at = models.DateTimeField(_("领取时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("券包领取")
+        verbose_name_plural = _("券包领取")
+        constraints = [models.UniqueConstraint(fields=["packet", "user"], name="uniq_coupon_packet_claim")]

@@ -81,3 +81,13 @@ def _checkout_url(request: Any, options: dict[str, Any], coupon_ids: list[int]) 
         params.append((key, value))
     params += [("options.coupon_ids", i) for i in coupon_ids]
     return "/checkout/?" + urlencode(params)
+
+
+def community_packets_panel(request: Any, community: Any) -> str:
+    """The community's open coupon packets (券包)."""
+    from quanzi.growth.coupons.packets import community_open_packets
+
+    open_packets = list(community_open_packets(community_id=community.pk))
+    if not open_packets:
+        return ""
+    return render_to_string("coupons/_panel_packets.html", {"packets": open_packets}, request=request)

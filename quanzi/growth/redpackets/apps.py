@@ -22,6 +22,7 @@ class RedPacketsConfig(AppConfig):
         if pricing.balance_adjuster not in order_pricing.POINTS_ADJUSTERS:
             order_pricing.POINTS_ADJUSTERS.append(pricing.balance_adjuster)
         hooks.on_checkout("growth.redpackets", services.balance_redeem)
+        hooks.on_paid("growth.redpackets", services.on_order_paid)
         hooks.on_cancelled("growth.redpackets", services.on_order_cancelled)
         hooks.on_refunded("growth.redpackets", services.on_order_refunded)
         hooks.checkout_panel("growth.redpackets", panels.checkout_panel)

@@ -17,14 +17,18 @@ class BalanceKind(models.TextChoices):
 class PacketStatus(models.TextChoices):
     """Stored status of a red packet; an open packet past its deadline reads as expired before the job moves it."""
 
+    AWAITING_PAYMENT = "awaiting_payment", _("待支付")
     OPEN = "open", _("可领取")
     FINISHED = "finished", _("已领完")
     EXPIRED = "expired", _("已过期")
+    CANCELLED = "cancelled", _("未支付，已取消")
 
 
 class PacketState(models.TextChoices):
     """How a packet reads to one viewer now."""
 
+    AWAITING_PAYMENT = "awaiting_payment", _("待支付")
+    CANCELLED = "cancelled", _("未支付，已取消")
     OPEN = "open", _("可领取")
     CLAIMED = "claimed", _("你已领取")
     FINISHED = "finished", _("已领完")

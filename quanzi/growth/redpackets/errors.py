@@ -23,6 +23,7 @@ class ErrorCode(StrEnum):
     PACKET_EXPIRED = "packet_expired"
     PACKET_FINISHED = "packet_finished"
     PACKET_NOT_FOUND = "packet_not_found"
+    PACKET_NOT_PAID = "packet_not_paid"
     POST_NOT_ALLOWED = "post_not_allowed"
     SHARES_EXCEED_AMOUNT = "shares_exceed_amount"
 
@@ -71,6 +72,10 @@ def balance_insufficient(balance_fen: int, needed_fen: int) -> Conflict:
 
 def already_claimed() -> Conflict:
     return Conflict(ErrorCode.ALREADY_CLAIMED, _("你已经领过这个红包了"))
+
+
+def packet_not_paid() -> Conflict:
+    return Conflict(ErrorCode.PACKET_NOT_PAID, _("红包还没有付款发出，暂时不能领取"))
 
 
 def packet_finished() -> Conflict:

@@ -70,6 +70,9 @@ class RedPacket(models.Model):
     claimed_count = models.PositiveIntegerField(_("已领个数"), default=0)
     claimed_fen = models.PositiveIntegerField(_("已领金额（分）"), default=0)
     returned_fen = models.PositiveIntegerField(_("退回金额（分）"), default=0)
+    # funded through the cashier (a platform virtual good, `catalog.virtual_sku_ensure`) instead of the balance
+    order = models.OneToOneField("orders.Order", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                                 verbose_name=_("支付订单"))
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 

@@ -37,7 +37,10 @@ def lifetime() -> dt.timedelta:
 GREETING_MAX = 40
 
 TRANSITIONS: dict[str, frozenset[str]] = {
+    # paid through the cashier: opens when its order is paid, cancelled when the order is not paid in time
+    PacketStatus.AWAITING_PAYMENT: frozenset({PacketStatus.OPEN, PacketStatus.CANCELLED}),
     PacketStatus.OPEN: frozenset({PacketStatus.FINISHED, PacketStatus.EXPIRED}),
+    PacketStatus.CANCELLED: frozenset(),
     PacketStatus.FINISHED: frozenset(),
     PacketStatus.EXPIRED: frozenset(),
 }

@@ -66,6 +66,10 @@ def packet_view(*, packet: RedPacket, user: Any) -> PacketView:
     status = packet_status_now(packet)
     if mine is not None:
         state = PacketState.CLAIMED
+    elif status == PacketStatus.AWAITING_PAYMENT:
+        state = PacketState.AWAITING_PAYMENT
+    elif status == PacketStatus.CANCELLED:
+        state = PacketState.CANCELLED
     elif status == PacketStatus.EXPIRED:
         state = PacketState.EXPIRED
     elif status == PacketStatus.FINISHED:

@@ -2,8 +2,10 @@
 
 Money in the balance comes from somewhere real and leaves to somewhere real:
 
-- a packet is funded from its funder's balance (payments can pay only orders: a packet is not one, so there is no
-  gateway payment for it); the funder's entry `-amount` and the packet are written in one transaction;
+- a packet is funded from its funder's balance (the funder's entry `-amount` and the packet are written in one
+  transaction), or through the cashier: the packet waits for its order (a platform virtual good priced at the
+  packet's amount, `catalog.virtual_sku_ensure`), opens when the `paid` moment comes and is cancelled with an
+  order that is not paid in time;
 - a claim moves one share into the claimer's balance (`+share`); on expiry what nobody claimed goes back to the
   funder once (`+rest`);
 - checkout spends the balance (the `points` stage of the waterfall, source `balance`, one `-fen` entry per order
@@ -23,10 +25,12 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from quanzi.catalog.services import virtual_sku_ensure
 from quanzi.communities.selectors import active_role, community_by_id, has_perm
 from quanzi.core.errors import NotAuthenticated
 from quanzi.core.events import track
 from quanzi.core.messages import Text, message_columns
+from quanzi.core.money import format_yuan
 from quanzi.core.statemachine import StateMachine
 from quanzi.growth.redpackets import errors, rules
 from quanzi.growth.redpackets.enums import BalanceKind, PacketStatus
@@ -35,7 +39,9 @@ from quanzi.growth.redpackets.locks import lock_balance_account, lock_packet
 from quanzi.growth.redpackets.models import BalanceEntry, RedPacket, RedPacketShare, RedPacketStatusChange
 from quanzi.growth.redpackets.pricing import BALANCE_SOURCE
 from quanzi.growth.redpackets.selectors import balance_of
+from quanzi.orders import selectors as order_selectors
 from quanzi.orders.hooks import CheckoutContext, OrderMomentEvent
+from quanzi.orders.services import order_place
 
 
 def _audit(packet: RedPacket, from_status: str, to_status: str, actor: Any, note: Text) -> None:
@@ -140,6 +146,55 @@ def redpacket_create_and_fund(*, funder: Any, community_id: int, amount_fen: int
     return packet
 
 
+def redpacket_create_for_payment(*, funder: Any, community_id: int, amount_fen: int, shares: int,
+                                 idempotency_key: str, greeting: str = "",
+                                 rng: random.Random | None = None) -> RedPacket:
+    """A packet paid through the cashier (WeChat Pay, Alipay …) rather than from the balance: the packet and its
+    order are written together, the packet waits (待支付) and opens when the order is paid (`on_order_paid`); its
+    lifetime counts from then. The same `idempotency_key` again returns the first packet. The split is drawn
+    now, like a balance-funded packet's."""
+    _authed(funder)
+    greeting = (greeting or "").strip()
+    _check_packet_input(amount_fen, shares, greeting)
+    community = community_by_id(community_id=community_id)
+    if community is None:
+        raise errors.community_not_found()
+    if not has_perm(user=funder, community=community, perm="post"):
+        raise errors.post_not_allowed(community.name)
+    sku_id = virtual_sku_ensure(key=f"redpacket:{amount_fen}", title=_("社群红包 %(yuan)s") % {
+        "yuan": format_yuan(amount_fen)}, price_fen=amount_fen)
+    with transaction.atomic():
+        checkout = order_place(user=funder, address_id=None, idempotency_key=idempotency_key,
+                               items=[(sku_id, 1)])
+        order_id = order_selectors.checkout_order_ids(checkout_id=checkout.pk)[0]
+        earlier = RedPacket.objects.filter(order_id=order_id).first()
+        if earlier is not None:  # the same key again
+            return earlier
+        packet = RedPacket.objects.create(
+            funder=funder, community=community, amount_fen=amount_fen, shares=shares,
+            greeting=greeting or _("恭喜发财，大吉大利"), status=PacketStatus.AWAITING_PAYMENT, order_id=order_id,
+            expires_at=timezone.now() + rules.lifetime())
+        RedPacketShare.objects.bulk_create([
+            RedPacketShare(packet=packet, position=i, amount_fen=fen)
+            for i, fen in enumerate(rules.split_double_mean(amount_fen, shares, rng))])
+    return packet
+
+
+@transaction.atomic
+def on_order_paid(event: OrderMomentEvent) -> None:
+    """The `paid` moment of a packet's order: the packet opens (once; its lifetime counts from now)."""
+    packet = RedPacket.objects.filter(order_id=event.order_id).first()
+    if packet is None:
+        return
+    packet = lock_packet(packet.pk)
+    if packet.status != PacketStatus.AWAITING_PAYMENT:
+        return
+    PACKET_MACHINE.move(packet, PacketStatus.OPEN, actor=packet.funder, note="paid",
+                        expires_at=event.at + rules.lifetime())
+    track("redpacket.create", user=packet.funder, obj=packet, community_id=packet.community_id,
+          amount_fen=packet.amount_fen, shares=packet.shares)
+
+
 def _packet(packet_id: int) -> RedPacket:
     packet = RedPacket.objects.select_related("community").filter(pk=packet_id).first()
     if packet is None:
@@ -165,6 +220,8 @@ def redpacket_claim(*, user: Any, packet_id: int) -> RedPacketShare:
                                                                             updated_at=now)
     if taken != 1:
         packet.refresh_from_db()
+        if packet.status in (PacketStatus.AWAITING_PAYMENT, PacketStatus.CANCELLED):
+            raise errors.packet_not_paid()
         if packet.status == PacketStatus.EXPIRED or packet.expires_at <= now:
             raise errors.packet_expired()
         raise errors.packet_finished()
@@ -243,7 +300,13 @@ def balance_redeem(ctx: CheckoutContext) -> None:
 
 @transaction.atomic
 def on_order_cancelled(event: OrderMomentEvent) -> None:
-    """The `cancelled` moment (cancelled or expired unpaid): the balance the order spent comes back, once."""
+    """The `cancelled` moment (cancelled or expired unpaid): the balance the order spent comes back, once; a packet
+    waiting for this order is cancelled."""
+    waiting = RedPacket.objects.filter(order_id=event.order_id, status=PacketStatus.AWAITING_PAYMENT).first()
+    if waiting is not None:
+        packet = lock_packet(waiting.pk)
+        if packet.status == PacketStatus.AWAITING_PAYMENT:
+            PACKET_MACHINE.move(packet, PacketStatus.CANCELLED, note="not paid")
     spent = BalanceEntry.objects.filter(reference=f"order-spend:{event.order_id}").first()
     if spent is None:
         return

@@ -3,6 +3,7 @@ with its ledger. Thin: the services and selectors do the work."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.contrib import messages
@@ -64,13 +65,22 @@ def packet_new(request: HttpRequest) -> HttpResponse:
         if community_id is None or community_by_id(community_id=community_id) is None:
             errs.append(str(errors.community_not_found().message))
         else:
-            packet = call_service(errs, services.redpacket_create_and_fund, funder=user, community_id=community_id,
-                                  amount_fen=amount_fen, shares=shares, greeting=data.get("greeting", ""))
-            if packet is not None:
-                messages.success(request, _("红包已发出"))
-                return redirect(f"/redpackets/{packet.pk}/")
+            if data.get("pay_with") == "cashier":  # paid at the cashier; the packet opens once the order is paid
+                packet = call_service(errs, services.redpacket_create_for_payment, funder=user,
+                                      community_id=community_id, amount_fen=amount_fen, shares=shares,
+                                      greeting=data.get("greeting", ""), idempotency_key=data.get("key", ""))
+                if packet is not None:
+                    return redirect(f"/orders/{packet.order_id}/")
+            else:
+                packet = call_service(errs, services.redpacket_create_and_fund, funder=user,
+                                      community_id=community_id, amount_fen=amount_fen, shares=shares,
+                                      greeting=data.get("greeting", ""))
+                if packet is not None:
+                    messages.success(request, _("红包已发出"))
+                    return redirect(f"/redpackets/{packet.pk}/")
     return render(request, "redpackets/new.html", {
         "communities": communities, "community_id": community_id, "errors": errs, "data": data,
+        "key": data.get("key") or uuid.uuid4().hex,  # one packet per form, however often it is sent
         "balance_fen": selectors.balance_of(user_id=user.pk), "max_shares": rules.max_shares(),
         "hours": int(rules.lifetime().total_seconds() // 3600), "nav": "me"}, status=400 if errs else 200)
 

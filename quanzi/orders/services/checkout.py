@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quanzi.catalog import selectors as catalog_selectors
+from quanzi.catalog.enums import Fulfilment
 from quanzi.catalog.services import stock_reserve
 from quanzi.core.errors import NotAuthenticated
 from quanzi.core.events import track
@@ -115,8 +116,6 @@ def order_place(*, user: Any, address_id: int | None, idempotency_key: str,
 def _place(*, user: Any, address_id: int | None, key: str, wanted: dict[int, int], from_cart: bool,
            expected_total_fen: int | None, note: str, options: dict[str, Any] | None) -> CheckoutSession:
     address = Address.objects.filter(user=user, pk=address_id).first() if address_id else None
-    if address is None:
-        raise errors.address_missing()
     skus = catalog_selectors.skus_by_id(sku_ids=wanted)
     if from_cart:  # the cart page lists unavailable items apart and leaves them out of the total: so does this
         available = {i: q for i, q in wanted.items() if i in skus and sku_sellable(skus[i])}
@@ -128,6 +127,10 @@ def _place(*, user: Any, address_id: int | None, key: str, wanted: dict[int, int
         sku = skus.get(sku_id)
         if sku is None or not sku_sellable(sku):
             raise errors.product_off_shelf(sku.product.title if sku else "")
+    # virtual goods only (a membership, a red packet's funding): nothing to ship, so no address is needed
+    virtual = all(skus[i].product.fulfilment == Fulfilment.VIRTUAL for i in wanted)
+    if address is None and not virtual:
+        raise errors.address_missing()
     ordered = sorted(wanted)
     quote: Quote = quote_for(user=user, items=[(skus[i], wanted[i]) for i in ordered], options=options)
     if expected_total_fen is not None and expected_total_fen != quote.total_fen:
@@ -155,10 +158,11 @@ def _place(*, user: Any, address_id: int | None, key: str, wanted: dict[int, int
         merchant = merchants[mq.merchant_id]
         order = Order.objects.create(
             number=new_order_number(now), checkout=checkout, buyer=user, merchant=merchant,
-            status=OrderStatus.PENDING_PAYMENT, ship_name=address.name, ship_phone=address.phone,
-            ship_address=address.full_text, goods_fen=mq.goods_fen, discount_fen=mq.discount_fen,
-            shipping_fen=mq.shipping_fen, payable_fen=mq.payable_fen, note=(note or "")[:200],
-            expires_at=expires_at)
+            status=OrderStatus.PENDING_PAYMENT, ship_name=address.name if address else "",
+            ship_phone=address.phone if address else "", ship_address=address.full_text if address else "",
+            goods_fen=mq.goods_fen, discount_fen=mq.discount_fen, shipping_fen=mq.shipping_fen,
+            payable_fen=mq.payable_fen, note=(note or "")[:200], expires_at=expires_at,
+            is_virtual=all(skus[ln.sku_id].product.fulfilment == Fulfilment.VIRTUAL for ln in mq.lines))
         commission = 0
         placed_lines: list[hooks.PlacedLine] = []
         for ln in sorted(mq.lines, key=lambda x: x.sku_id):

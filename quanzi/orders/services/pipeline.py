@@ -360,8 +360,11 @@ def order_mark_paid(*, order_id: int, amount_fen: int, payment_ref: str) -> Mark
         OrderPayment.objects.create(order=order, payment_ref=payment_ref[:64], amount_fen=amount_fen,
                                     applied=accepted)
         if accepted:
+            now = timezone.now()
             order = _move(order, OrderStatus.PAID, reason=msg("order.paid"), paid_fen=F("paid_fen") + amount_fen,
-                          paid_at=timezone.now(), payment_ref=payment_ref[:64], expires_at=None)
+                          paid_at=now, payment_ref=payment_ref[:64], expires_at=None)
+            if order.is_virtual:  # nothing to ship: delivered now, its after-sales window starts now
+                order = _move(order, OrderStatus.DELIVERED, reason=msg("order.virtual_delivered"), delivered_at=now)
             track("order.paid", user=order.buyer, obj=order, amount_fen=amount_fen)
             return MarkPaidResult(order=order, accepted=True, replay=False, cancelled=False, needs_refund_fen=0)
         Order.objects.filter(pk=order.pk).update(paid_fen=F("paid_fen") + amount_fen)

@@ -23,7 +23,7 @@ from quanzi.content import services as content
 from quanzi.core.errors import DomainError
 from quanzi.web.demo import corpus
 from quanzi.web.demo.clock import clock_at
-from quanzi.web.demo.commerce import build_commerce
+from quanzi.web.demo.commerce import build_commerce, build_statements
 from quanzi.web.demo.growth import build_growth
 from quanzi.web.demo.images import picture
 
@@ -123,6 +123,7 @@ def build(*, seed: int = 20261125, members: int = 300, posts: int = 620, orders:
         _specials(world, rng, named, now)
     shop = build_commerce(world, rng, named, now, log, orders_total=orders)
     build_growth(world, rng, named, shop, now, log)
+    build_statements(now, log)  # last: it covers every order the parts above paid
     return world
 
 

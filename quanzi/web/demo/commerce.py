@@ -160,13 +160,18 @@ def build_commerce(world: DemoWorld, rng: random.Random, named: dict[str, User],
         _orders(world, rng, named, shop, now, orders_total)
     log(f"  orders: {order_selectors.order_count()}, credited lines: {world.counts.get('credited', 0)}, "
         f"after-sales: {world.counts.get('aftersale', 0)}, reviews: {world.counts.get('review', 0)}")
+    return shop
+
+
+def build_statements(now: dt.datetime, log: Callable[[str], None]) -> None:
+    """Last month's settlement statements, and this month's so far (a draft the operator can rebuild, so the
+    console has numbers on any day). Built after every other part of the demo has paid its orders: a statement
+    covers every order paid in its period, whichever part of the demo placed it."""
     with transaction.atomic(), clock_at(now):
         today = local_date(now)
         made = settlements.statements_generate(period=Period.month_before(today))
-        # this month so far too (a draft the operator can rebuild), so the console has numbers on any day
         made += settlements.statements_generate(period=Period.month(today.year, today.month))
     log(f"  settlement statements: {len(made)}")
-    return shop
 
 
 # --- merchants, categories, products ----------------------------------------------------------------------------
