@@ -15,8 +15,14 @@ from quanzi.growth.coupons.errors import ErrorCode as CouponsCode
 from quanzi.growth.flashsale.errors import ErrorCode as FlashsaleCode
 from quanzi.growth.groupbuy.errors import ErrorCode as GroupbuyCode
 from quanzi.growth.redpackets.errors import ErrorCode as RedpacketsCode
+from quanzi.loyalty.lotteries.errors import ErrorCode as LotteriesCode
+from quanzi.loyalty.membership.errors import ErrorCode as MembershipCode
+from quanzi.loyalty.points.errors import ErrorCode as PointsCode
+from quanzi.loyalty.tasks.errors import ErrorCode as TasksCode
 from quanzi.orders.errors import ErrorCode as OrdersCode
 from quanzi.payments.errors import ErrorCode as PaymentsCode
+from quanzi.referrals.distribution.errors import ErrorCode as DistributionCode
+from quanzi.referrals.invites.errors import ErrorCode as InvitesCode
 from quanzi.settlements.errors import ErrorCode as SettlementsCode
 
 # (section, its enum), in the order of the routers
@@ -34,6 +40,12 @@ ERROR_CODES: list[tuple[str, type[StrEnum]]] = [
     ("/growth/coupons", CouponsCode),
     ("/growth/groupbuy", GroupbuyCode),
     ("/growth/redpackets", RedpacketsCode),
+    ("/loyalty/points", PointsCode),
+    ("/loyalty/membership", MembershipCode),
+    ("/loyalty/tasks", TasksCode),
+    ("/loyalty/lotteries", LotteriesCode),
+    ("/referrals/invites", InvitesCode),
+    ("/referrals/distribution", DistributionCode),
 ]
 
 

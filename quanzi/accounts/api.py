@@ -10,6 +10,7 @@ from ninja.pagination import paginate
 from quanzi.accounts import errors, selectors, services, throttle
 from quanzi.accounts.enums import PersonaField
 from quanzi.accounts.errors import ErrorCode
+from quanzi.accounts.hooks import SignupContext
 from quanzi.accounts.models import Persona, User
 from quanzi.accounts.schemas import (
     AuthOut,
@@ -44,8 +45,10 @@ def _bearer_key(request: HttpRequest) -> str | None:
 
 @router.post("/signup", response={201: AuthOut}, auth=None)
 def signup(request: HttpRequest, data: SignupIn) -> Status:
+    ip = throttle.client_ip(request)
     user = services.user_signup(phone=data.phone, email=data.email, password=data.password, nickname=data.nickname,
-                                ip=throttle.client_ip(request))
+                                ip=ip, context=SignupContext(ip=ip or "", invite_code=data.invite_code,
+                                                             device=request.headers.get("X-Device-Id", "")[:64]))
     return Status(201, _auth_body(services.token_issue(user=user), user))
 
 

@@ -13,6 +13,7 @@ class SignupIn(Schema):
     email: str | None = None
     password: str
     nickname: str
+    invite_code: str = Field("", max_length=20, description="邀请码（可空）：绑定邀请人")
 
 
 class LoginIn(Schema):

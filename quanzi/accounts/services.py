@@ -12,7 +12,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from quanzi.accounts import errors, throttle
 from quanzi.accounts.enums import Gender, IncomeBand, NotificationKind, PersonaField
 from quanzi.accounts.errors import ErrorCode
+from quanzi.accounts.hooks import SignupContext, profile_updated, signed_up, signup_checks_run
 from quanzi.accounts.models import ApiToken, ConsentRecord, Follow, Notification, Persona, User
 from quanzi.core.errors import InvalidInput
 from quanzi.core.events import track
@@ -57,9 +58,12 @@ def _require_strong_password(password: str, user: User) -> None:
 
 @transaction.atomic
 def user_signup(*, password: str, nickname: str, phone: str | None = None, email: str | None = None,
-                ip: str | None = None) -> User:
-    """Create a member. `ip` (the client address, from the API or the page) is rate limited per hour."""
+                ip: str | None = None, context: SignupContext | None = None) -> User:
+    """Create a member. `ip` (the client address, from the API or the page) is rate limited per hour. `context`
+    (an invite code typed, the page's session) goes to the sign-up hooks: checked before, handed over after."""
     throttle.signup_attempt(ip=ip)
+    context = context or SignupContext(ip=ip or "")
+    signup_checks_run(context)
     phone, email = _clean_login(phone, email)
     nickname = (nickname or "").strip()
     if not 1 <= len(nickname) <= 40:
@@ -77,6 +81,7 @@ def user_signup(*, password: str, nickname: str, phone: str | None = None, email
     except IntegrityError as exc:  # a concurrent sign-up with the same login
         raise errors.login_taken() from exc
     track("user.signup", user=user, obj=user)
+    signed_up(user=user, context=context)
     return user
 
 
@@ -173,16 +178,48 @@ def _token_valid(key: str) -> ApiToken | None:
     return token
 
 
+_TOKEN_USER_SQL: list[str] = []  # built once from the models' tables and columns (see _token_user_sql)
+
+
+def _token_user_sql() -> str:
+    if not _TOKEN_USER_SQL:
+        q = connection.ops.quote_name
+        user_columns = ", ".join(f"u.{q(str(f.column))}" for f in User._meta.concrete_fields)
+        _TOKEN_USER_SQL.append(
+            f"SELECT {user_columns}, t.{q('id')} AS token_pk, t.{q('user_stamp')} AS token_user_stamp, "
+            f"CASE WHEN t.{q('last_used_at')} IS NULL OR t.{q('last_used_at')} < %s THEN 1 ELSE 0 END AS token_stale "
+            f"FROM {q(ApiToken._meta.db_table)} t INNER JOIN {q(User._meta.db_table)} u "
+            f"ON u.{q(str(User._meta.pk.column))} = t.{q('user_id')} "
+            f"WHERE t.{q('key_hash')} = %s AND t.{q('expires_at')} > %s")
+    return _TOKEN_USER_SQL[0]
+
+
 def token_user(key: str) -> User | None:
-    token = _token_valid(key)
-    if token is None:
-        return None
+    """The user a bearer token authenticates, or None (unknown, expired, revoked, minted before a password change
+    or "log out everywhere", or the user deactivated): the same rules as `_token_valid`, read from the database on
+    every call, so a revocation holds at once in every process.
+
+    Every API request runs this, so it is one raw statement (the token joined to its user, read into a User by
+    the ORM's `raw`) instead of a queryset: building and compiling the queryset cost about as much as the rest
+    of a refused flash-sale buy (bench/flashsale.py)."""
     now = timezone.now()
+    adapt = connection.ops.adapt_datetimefield_value
+    stale_before = now - dt.timedelta(seconds=TOKEN_TOUCH_SECONDS)
+    rows = list(User.objects.raw(_token_user_sql(), [adapt(stale_before), ApiToken.hash_key(key), adapt(now)]))
+    if not rows:
+        return None
+    user = rows[0]
+    token_pk, stamp, stale = (user.__dict__.pop(name) for name in ("token_pk", "token_user_stamp", "token_stale"))
+    if not user.is_active or not constant_time_compare(stamp, user.token_stamp()):
+        return None  # the password changed, or "log out everywhere", since this token was minted
     # "last used" to the minute is all anyone reads; writing it on every request made each API call a write (and
     # a commit), which capped every logged-in endpoint (bench/flashsale.py)
-    if token.last_used_at is None or now - token.last_used_at >= dt.timedelta(seconds=TOKEN_TOUCH_SECONDS):
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    if stale:  # raw too: the first request of each token in a minute pays for it
+        q = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute(f"UPDATE {q(ApiToken._meta.db_table)} SET {q('last_used_at')} = %s WHERE {q('id')} = %s",
+                           [adapt(now), token_pk])
+    return user
 
 
 @transaction.atomic
@@ -224,6 +261,7 @@ def profile_update(*, user: User, nickname: str | None = None, bio: str | None =
     # Only the profile fields: the follower counters on this (possibly stale) object move by F() elsewhere.
     user.save(update_fields=["nickname", "bio", "avatar"])
     track("user.profile_update", user=user, obj=user)
+    profile_updated(user_id=user.pk)
     return user
 
 

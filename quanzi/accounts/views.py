@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from quanzi.accounts import selectors, services, throttle
 from quanzi.accounts.enums import Gender, IncomeBand, PersonaField
+from quanzi.accounts.hooks import DEVICE_COOKIE, SignupContext
 from quanzi.accounts.models import User
 from quanzi.core.errors import DomainError
 from quanzi.core.pages import call_service, page_of
@@ -49,6 +50,9 @@ def signup(request: HttpRequest) -> HttpResponse:
                 phone=None if is_email else login_value, email=login_value if is_email else None,
                 password=request.POST.get("password", ""), nickname=request.POST.get("nickname", ""),
                 ip=throttle.client_ip(request),
+                context=SignupContext(ip=throttle.client_ip(request) or "",
+                                      device=request.COOKIES.get(DEVICE_COOKIE, "")[:64],
+                                      invite_code=request.POST.get("invite_code", "")[:20], session=request.session),
             )
         except DomainError as exc:
             errors.append(str(exc.message))
@@ -58,7 +62,9 @@ def signup(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("注册成功，欢迎来到圈子！"))
             return redirect(_next(request) if _next(request) != "/" else "/discover/")
     return _form_page(request, "accounts/signup.html",
-                      {"errors": errors, "form": request.POST, "next": _next(request)}, status, headers)
+                      {"errors": errors, "form": request.POST, "next": _next(request),
+                       "invite_code": request.POST.get("invite_code", request.GET.get("invite", ""))[:20]},
+                      status, headers)
 
 
 def login_view(request: HttpRequest) -> HttpResponse:

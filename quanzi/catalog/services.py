@@ -556,6 +556,7 @@ def virtual_sku_ensure(*, key: str, title: str, price_fen: int,
     sku = Sku.objects.filter(product=product).order_by("pk").first()
     if sku is None:
         sku = Sku.objects.create(product=product, spec={}, price_fen=price_fen, stock=VIRTUAL_STOCK)
+        StockMovement.objects.create(sku=sku, delta=VIRTUAL_STOCK, reason=StockReason.ADJUST)  # the ledger agrees
     elif sku.price_fen != price_fen:
         Sku.objects.filter(pk=sku.pk).update(price_fen=price_fen)
     return sku.pk

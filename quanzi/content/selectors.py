@@ -308,6 +308,22 @@ def checkin_streak(*, user: Any, community: Community) -> int:
     return last.streak
 
 
+def checkin_on(*, user_id: int, community_id: int, day: dt.date) -> CheckIn | None:
+    """The member's check-in in a community on one Asia/Shanghai day, if any."""
+    return CheckIn.objects.filter(user_id=user_id, community_id=community_id, day=day).first()
+
+
+def checkin_last(*, user_id: int, community_id: int) -> CheckIn | None:
+    """The member's latest check-in in a community (its day and streak), if any."""
+    return CheckIn.objects.filter(user_id=user_id, community_id=community_id).order_by("-day").first()
+
+
+def checkin_days(*, user_id: int, community_id: int, first: dt.date, last: dt.date) -> list[dt.date]:
+    """The days (ascending) the member checked in to a community between `first` and `last`, both included."""
+    return list(CheckIn.objects.filter(user_id=user_id, community_id=community_id, day__range=(first, last))
+                .order_by("day").values_list("day", flat=True))
+
+
 def checkin_status(*, user: Any, community: Community, year: int | None = None,
                    month: int | None = None) -> dict[str, Any]:
     """Streak, whether today is done, and the calendar of a month (default: this month, Asia/Shanghai)."""

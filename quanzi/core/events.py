@@ -103,3 +103,13 @@ def touches_between(*, user_id: int, since: dt.datetime, until: dt.datetime, lim
     """A member's touches (card clicks, share-link views) in a time window, latest first (for order credit)."""
     return list(Touch.objects.filter(user_id=user_id, created_at__gte=since, created_at__lte=until)
                 .order_by("-created_at", "-id")[:limit])
+
+
+def events_with_prop(*, names: tuple[str, ...], prop: str, value: int, since: dt.datetime | None = None) -> int:
+    """How many events of these names carry `props[prop] == value` (since `since`): e.g. the views that came
+    through one member's share links (`post.view` / `groupbuy.group_view` with `sharer_id`), the promoter
+    centre's clicks."""
+    qs = Event.objects.filter(name__in=names, **{f"props__{prop}": value})
+    if since is not None:
+        qs = qs.filter(created_at__gte=since)
+    return qs.count()

@@ -177,6 +177,75 @@ _SPECS: list[MessageSpec] = [
           amount=TEXT),
         M("notify.groupbuy_member_paid", gettext_noop("%(n)s 已付款加入你的拼团「%(t)s」"), n=TEXT, t=TEXT),
     ),
+    # --- loyalty: points ------------------------------------------------------------------------------------------
+    *_app(
+        "loyalty.points",
+        M("notify.points_earned", gettext_noop("订单 %(n)s 已完成，获得 %(p)s 积分"), n=TEXT, p=TEXT),
+        M("notify.points_mall_shipped", gettext_noop("你兑换的「%(t)s」已发货：%(c)s %(no)s"), t=TEXT, c=TEXT,
+          no=TEXT),
+        M("notify.points_mall_cancelled", gettext_noop("你兑换的「%(t)s」已取消，%(p)s 积分已退回"), t=TEXT, p=TEXT),
+    ),
+    # --- loyalty: tasks, check-in rewards, badges ----------------------------------------------------------------
+    *_app(
+        "loyalty.tasks",
+        M("notify.task_completed", gettext_noop("任务「%(t)s」已完成，去任务中心领取奖励吧"), t=TEXT),
+        M("notify.checkin_reward", gettext_noop("打卡第 %(n)s 天，奖励已发放"), n=TEXT),
+        M("notify.badge_awarded", gettext_noop("你获得了徽章「%(b)s」"), b=TEXT),
+    ),
+    # --- loyalty: lotteries ----------------------------------------------------------------------------------------
+    *_app(
+        "loyalty.lotteries",
+        M("lottery.created", gettext_noop("发起抽奖")),
+        M("lottery.drawn", gettext_noop("开奖：%(n)s 个有效号码，%(w)s 个中奖"), n=TEXT, w=TEXT),
+        M("lottery.cancelled", gettext_noop("取消抽奖")),
+        M("notify.lottery_won", gettext_noop("恭喜！你在抽奖「%(t)s」中抽中「%(prize)s」（号码 %(n)s）"), t=TEXT,
+          prize=TEXT, n=TEXT),
+        M("notify.lottery_number", gettext_noop("你的订单获得抽奖「%(t)s」的幸运号码 %(n)s"), t=TEXT, n=TEXT),
+        M("notify.lottery_number_revoked", gettext_noop("订单已全额退款，抽奖「%(t)s」的号码 %(n)s 已作废"), t=TEXT,
+          n=TEXT),
+    ),
+    # --- referrals: invites -------------------------------------------------------------------------------------
+    *_app(
+        "referrals.invites",
+        M("notify.invite_bound", gettext_noop("%(n)s 通过你的邀请加入了圈子，TA 首单完成后你会收到奖励"), n=TEXT),
+        M("notify.invite_rewarded", gettext_noop("你邀请的 %(n)s 完成了首单，邀请奖励已发放：%(r)s"), n=TEXT,
+          r="invite_reward"),
+        M("notify.invite_gift", gettext_noop("新人礼已发放：%(r)s，感谢你加入圈子"), r="invite_reward"),
+    ),
+    # --- referrals: distribution ----------------------------------------------------------------------------------
+    *_app(
+        "referrals.distribution",
+        M("promoter.applied", gettext_noop("会员申请成为推广员")),
+        M("promoter.auto_active", gettext_noop("符合条件，自动成为推广员")),
+        M("promoter.appointed", gettext_noop("指定为推广员")),
+        M("promoter.approved", gettext_noop("推广员申请通过")),
+        M("promoter.rejected", gettext_noop("推广员申请未通过")),
+        M("promoter.suspended", gettext_noop("停用推广员")),
+        M("promoter.restored", gettext_noop("恢复推广员")),
+        M("withdrawal.requested", gettext_noop("申请提现")),
+        M("withdrawal.approved", gettext_noop("审核通过")),
+        M("withdrawal.paid", gettext_noop("打款成功（%(ch)s %(ref)s）"), ch=TEXT, ref=TEXT),
+        M("withdrawal.rejected", gettext_noop("驳回：%(r)s"), r=TEXT),
+        M("withdrawal.rejected_plain", gettext_noop("运营驳回")),
+        M("notify.commission_pending", gettext_noop("你推广的订单带来佣金 %(amount)s，售后期结束后可提现"),
+          amount=TEXT),
+        M("notify.commission_reversed", gettext_noop("推广订单退款，佣金冲回 %(amount)s"), amount=TEXT),
+        M("notify.promoter_active", gettext_noop("你已成为推广员，分享商品即可赚取佣金")),
+        M("notify.promoter_rejected", gettext_noop("你的推广员申请未通过")),
+        M("notify.withdrawal_paid", gettext_noop("提现 %(amount)s 已到账"), amount=TEXT),
+        M("notify.withdrawal_rejected", gettext_noop("提现 %(amount)s 被驳回，金额已退回可提现佣金：%(r)s"),
+          amount=TEXT, r=TEXT),
+        M("notify.withdrawal_rejected_plain", gettext_noop("提现 %(amount)s 被驳回，金额已退回可提现佣金"),
+          amount=TEXT),
+    ),
+    # --- loyalty: levels and paid membership ---------------------------------------------------------------------
+    *_app(
+        "loyalty.membership",
+        M("notify.level_up", gettext_noop("恭喜升级为「%(name)s」，新的会员权益已生效"), name=TEXT),
+        M("notify.membership_started", gettext_noop("「%(plan)s」已开通，有效期至 %(until)s"), plan=TEXT, until=TEXT),
+        M("notify.membership_refunded", gettext_noop("「%(plan)s」已退款，会员权益已结束"), plan=TEXT),
+        M("membership.refund_reason", gettext_noop("退订「%(plan)s」，退款 %(amount)s"), plan=TEXT, amount=TEXT),
+    ),
 ]
 
 

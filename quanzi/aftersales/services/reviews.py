@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from quanzi.aftersales import errors, selectors
 from quanzi.aftersales.enums import ModerationAction, ReviewStatus
 from quanzi.aftersales.errors import ErrorCode
+from quanzi.aftersales.hooks import review_with_photos
 from quanzi.aftersales.locks import lock_review
 from quanzi.aftersales.models import Review, ReviewModeration, ReviewPhoto
 from quanzi.aftersales.services._photos import save_photos
@@ -66,6 +67,8 @@ def review_create(*, user: Any, order_line_id: int, rating: int, text: str = "",
         raise errors.already_reviewed() from exc
     _save_photos(review, list(photos or []))
     track("review.create", user=user, obj=review, product_id=order_line.product_id, rating=rating)
+    if photos:
+        review_with_photos(user_id=user.pk, review_id=review.pk)
     return review
 
 
@@ -79,6 +82,7 @@ def review_photos_add(*, user: Any, review_id: int, photos: list[Any]) -> Review
         raise InvalidInput(ErrorCode.NO_PHOTOS, _("请选择图片"))
     _save_photos(review, list(photos))
     track("review.photos", user=user, obj=review, count=len(photos))
+    review_with_photos(user_id=user.pk, review_id=review.pk)
     return review
 
 

@@ -21,6 +21,7 @@ from quanzi.communities.selectors import can_view, require_perm
 from quanzi.content import errors
 from quanzi.content.enums import CommentStatus, PostKind, ReactionKind
 from quanzi.content.errors import ErrorCode
+from quanzi.content.hooks import ContentFact, FactKind, fact_happened
 from quanzi.content.locks import lock_poll
 from quanzi.content.models import (
     CheckIn,
@@ -87,6 +88,9 @@ def comment_create(*, author: User, post: Post, body: str, parent_id: int | None
                                 message=msg("notify.comment", n=author.nickname, t=_label(post)), url=url)
     track("comment.create", user=author, obj=comment, community_id=post.community_id, post_id=post.pk,
           reply=parent is not None, held=bool(words) or None)
+    if post.kind == PostKind.QUESTION and parent is None and status == CommentStatus.VISIBLE:
+        fact_happened(ContentFact(kind=FactKind.ANSWER_CREATED, user_id=author.pk, community_id=post.community_id,
+                                  object_id=comment.pk))
     return comment
 
 
@@ -117,6 +121,8 @@ def answer_accept(*, actor: User, post: Post, comment_id: int) -> Post:
     notification_create(recipient=comment.author_id, actor=actor, kind=NotificationKind.ANSWER,
                         message=msg("notify.answer_accepted", t=_label(post)), url=f"/p/{post.pk}/#c{comment.pk}")
     track("answer.accept", user=actor, obj=post, community_id=post.community_id, comment_id=comment.pk)
+    fact_happened(ContentFact(kind=FactKind.ANSWER_ACCEPTED, user_id=comment.author_id, community_id=post.community_id,
+                              object_id=comment.pk))
     return post
 
 
@@ -275,4 +281,6 @@ def checkin(*, user: User, community: Community, note: str = "") -> CheckIn:
     except IntegrityError as exc:
         raise errors.conflict(ErrorCode.ALREADY_CHECKED_IN, _("今天已经打过卡了，明天再来吧")) from exc
     track("community.checkin", user=user, obj=row, community_id=community.pk, streak=streak)
+    fact_happened(ContentFact(kind=FactKind.CHECKED_IN, user_id=user.pk, community_id=community.pk, object_id=row.pk,
+                              day=today, streak=streak))
     return row

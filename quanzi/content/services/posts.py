@@ -16,6 +16,7 @@ from quanzi.communities.selectors import require_perm
 from quanzi.content import errors
 from quanzi.content.enums import PostKind, PostStatus
 from quanzi.content.errors import ErrorCode
+from quanzi.content.hooks import ContentFact, FactKind, fact_happened
 from quanzi.content.models import OfflineEvent, Poll, PollOption, Post, PostImage, Share
 from quanzi.content.selectors import post_is_public, search_text_of
 from quanzi.content.sensitive import find_words
@@ -140,6 +141,9 @@ def post_create(*, author: User, community: Community, kind: str = PostKind.NOTE
         community_post_count(community.pk, +1)
     track("post.create", user=author, obj=post, community_id=community.pk, kind=kind, status=status,
           images=len(images), held_words=words or None)
+    if status == PostStatus.PUBLISHED:
+        fact_happened(ContentFact(kind=FactKind.POST_CREATED, user_id=author.pk, community_id=community.pk,
+                                  object_id=post.pk))
     return post
 
 

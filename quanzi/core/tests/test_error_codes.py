@@ -15,7 +15,7 @@ from quanzi.core.layers import LAYERS
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]  # .../quanzi
 # a layer that is a package of sub-apps (growth: coupons, groupbuy, flashsale): each sub-app has its own enum
-SUB_APP_LAYERS = {"growth"}
+SUB_APP_LAYERS = {"growth", "loyalty", "referrals"}
 APPS_WITH_CODES = [a for a in LAYERS if a != "web" and a not in SUB_APP_LAYERS] + sorted(
     f"{layer}.{d.name}" for layer in SUB_APP_LAYERS for d in (ROOT / layer).iterdir() if (d / "apps.py").exists())
 # the calls that raise a domain error with a code first (the classes, and the apps' helpers that take a code)

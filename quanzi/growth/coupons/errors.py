@@ -47,10 +47,10 @@ class ErrorCode(StrEnum):
     NOT_MERCHANT = "not_merchant"
     NOT_OPERATOR = "not_operator"
     TEMPLATE_NOT_FOUND = "template_not_found"
-    PACKET_NOT_FOUND = "coupon_packet_not_found"
-    PACKET_FINISHED = "coupon_packet_finished"
-    PACKET_EXPIRED = "coupon_packet_expired"
-    PACKET_ALREADY_CLAIMED = "coupon_packet_already_claimed"
+    COUPON_PACKET_NOT_FOUND = "coupon_packet_not_found"
+    COUPON_PACKET_FINISHED = "coupon_packet_finished"
+    COUPON_PACKET_EXPIRED = "coupon_packet_expired"
+    COUPON_PACKET_ALREADY_CLAIMED = "coupon_packet_already_claimed"
     INVALID_SHARES = "invalid_shares"
     POST_NOT_ALLOWED = "post_not_allowed"
 
@@ -161,19 +161,19 @@ def stack_conflict() -> Conflict:
 
 
 def packet_not_found() -> NotFound:
-    return NotFound(ErrorCode.PACKET_NOT_FOUND, _("券包不存在"))
+    return NotFound(ErrorCode.COUPON_PACKET_NOT_FOUND, _("券包不存在"))
 
 
 def packet_finished() -> Conflict:
-    return Conflict(ErrorCode.PACKET_FINISHED, _("手慢了，券包已被领完"))
+    return Conflict(ErrorCode.COUPON_PACKET_FINISHED, _("手慢了，券包已被领完"))
 
 
 def packet_expired() -> Conflict:
-    return Conflict(ErrorCode.PACKET_EXPIRED, _("券包已过期"))
+    return Conflict(ErrorCode.COUPON_PACKET_EXPIRED, _("券包已过期"))
 
 
 def packet_already_claimed() -> Conflict:
-    return Conflict(ErrorCode.PACKET_ALREADY_CLAIMED, _("你已领过这个券包"))
+    return Conflict(ErrorCode.COUPON_PACKET_ALREADY_CLAIMED, _("你已领过这个券包"))
 
 
 def invalid_shares(most: int) -> InvalidInput:

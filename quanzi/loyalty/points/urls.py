@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from quanzi.loyalty.points import views
+
+urlpatterns = [
+    path("points/", views.my_points, name="my-points"),
+    path("points/mall/", views.mall, name="points-mall"),
+    path("points/mall/<int:item_id>/redeem/", views.mall_redeem, name="points-mall-redeem"),
+]

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from quanzi.catalog import selectors as catalog_selectors
 from quanzi.catalog.enums import Fulfilment, ReturnExemption
-from quanzi.catalog.models import Merchant, Product, Sku
+from quanzi.catalog.models import Merchant, Product, Sku, StockMovement
 from quanzi.catalog.services import platform_merchant, virtual_sku_ensure
 from quanzi.catalog.tests import factories as f
 from quanzi.core.errors import DomainError
@@ -43,6 +43,7 @@ def test_virtual_sku_is_made_once_kept_up_to_date_and_hidden_from_the_shop() -> 
     assert Merchant.objects.filter(is_platform=True).count() == 1
     assert not sku.product.merchant.user.is_active and not sku.product.merchant.user.has_usable_password()
     assert not Product.objects.filter(catalog_selectors.sellable_q(), pk=sku.product_id).exists()
+    assert sum(StockMovement.objects.filter(sku=sku).values_list("delta", flat=True)) == sku.stock
 
 
 @pytest.mark.parametrize("price", [0, -1, "10"])

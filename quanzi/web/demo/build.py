@@ -26,6 +26,12 @@ from quanzi.web.demo.clock import clock_at
 from quanzi.web.demo.commerce import build_commerce, build_statements
 from quanzi.web.demo.growth import build_growth
 from quanzi.web.demo.images import picture
+from quanzi.web.demo.loyalty_lotteries import build_loyalty_lotteries
+from quanzi.web.demo.loyalty_membership import build_loyalty_membership
+from quanzi.web.demo.loyalty_points import build_loyalty_points
+from quanzi.web.demo.loyalty_tasks import build_loyalty_tasks
+from quanzi.web.demo.referrals_distribution import build_referrals_distribution
+from quanzi.web.demo.referrals_invites import build_referrals_invites
 
 if TYPE_CHECKING:
     from quanzi.accounts.models import User
@@ -123,6 +129,11 @@ def build(*, seed: int = 20261125, members: int = 300, posts: int = 620, orders:
         _specials(world, rng, named, now)
     shop = build_commerce(world, rng, named, now, log, orders_total=orders)
     build_growth(world, rng, named, shop, now, log)
+    # loyalty and referrals (#9): levels first (member prices), then points, tasks and lotteries that pay in them,
+    # then invitations and the commissions that follow them
+    for builder in (build_loyalty_membership, build_loyalty_points, build_loyalty_tasks, build_loyalty_lotteries,
+                    build_referrals_invites, build_referrals_distribution):
+        builder(world, rng, named, shop, now, log)
     build_statements(now, log)  # last: it covers every order the parts above paid
     return world
 

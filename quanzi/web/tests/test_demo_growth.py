@@ -40,6 +40,7 @@ def test_demo_growth() -> None:
     _flash_sessions_finished_running_and_soon(started)
     _member_pages_show_coupons_and_groups(member)
     _an_open_red_packet_the_member_can_claim(member)
+    _loyalty_and_referrals_parts(member)
 
 
 def _coupons_of_every_kind_claimable_in_communities_and_counted(member: User) -> None:
@@ -140,3 +141,31 @@ def _an_open_red_packet_the_member_can_claim(member: User) -> None:
     # the funder's balance paid for it: granted, then spent on the packet, never below zero
     assert sum(BalanceEntry.objects.filter(user=packet.funder).values_list("amount_fen", flat=True)) >= 0
     assert BalanceEntry.objects.filter(user=packet.funder, packet=packet, amount_fen=-packet.amount_fen).exists()
+
+
+def _loyalty_and_referrals_parts(member: User) -> None:
+    """Issue 9's demo, on the same build: points in lots, levels, a paid member, a 6-day check-in streak, a lottery
+    running and one drawn whose published data verifies, invitations bound and commissions written."""
+    from quanzi.loyalty.lotteries import verify
+    from quanzi.loyalty.lotteries.models import Lottery, LotteryWinner
+    from quanzi.loyalty.membership.models import MembershipPeriod
+    from quanzi.loyalty.points.selectors import points_balance
+    from quanzi.referrals.distribution.models import CommissionEntry
+    from quanzi.referrals.invites.models import Binding
+
+    assert points_balance(user_id=member.pk) > 0
+    assert MembershipPeriod.objects.filter(user=member).exists()
+    running = Lottery.objects.filter(status="open").first()
+    assert running is not None and running.seed_public is None and running.entries.exists()
+    finished = Lottery.objects.filter(status="drawn").first()
+    assert finished is not None
+    doc = Client().get(f"/lotteries/{finished.pk}/data.json").json()
+    assert doc["seed"] and verify.verify(doc).ok
+    assert LotteryWinner.objects.filter(lottery=finished).count() == len(doc["winners"]) > 0
+    assert Binding.objects.count() >= 5
+    assert CommissionEntry.objects.exists()
+    client = Client()
+    client.force_login(member)
+    for url in ("/points/", "/points/mall/", "/membership/", "/membership/plans/", "/tasks/", "/invite/",
+                "/promoter/", f"/lotteries/{running.pk}/"):
+        assert client.get(url).status_code == 200, url

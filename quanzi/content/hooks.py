@@ -1,0 +1,58 @@
+"""What higher apps plug into content, registered in their `AppConfig.ready()` (content imports none of them:
+docs/ARCHITECTURE.md, "The domain map").
+
+- **content facts**: `on_fact(name, fn)`; `fn(fact: ContentFact)` runs after the commit of a check-in, a published
+  post, a visible answer to a question, or an accepted answer, each hook on its own: one that fails is logged and
+  never undoes what the member did (loyalty.tasks: task progress, check-in rewards, badges)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+
+from django.db import transaction
+
+log = logging.getLogger(__name__)
+
+
+class FactKind:
+    CHECKED_IN = "checked_in"  # object_id: the CheckIn; day and streak set
+    POST_CREATED = "post_created"  # object_id: the Post (published at once)
+    ANSWER_CREATED = "answer_created"  # object_id: the Comment (a visible top-level answer to a question)
+    ANSWER_ACCEPTED = "answer_accepted"  # object_id: the Comment; user_id: the answer's author
+    ALL = (CHECKED_IN, POST_CREATED, ANSWER_CREATED, ANSWER_ACCEPTED)
+
+
+@dataclass(frozen=True)
+class ContentFact:
+    kind: str
+    user_id: int  # who gets the credit
+    community_id: int
+    object_id: int
+    day: dt.date | None = None  # check-ins: the Asia/Shanghai day
+    streak: int = 0  # check-ins: the streak that day
+
+
+# name -> fn(fact), run after commit
+FACT_HOOKS: dict[str, Callable[[ContentFact], None]] = {}
+
+
+def on_fact(name: str, fn: Callable[[ContentFact], None]) -> None:
+    """Register (or replace, by name) what to do after a check-in, a post, an answer or an accepted answer."""
+    FACT_HOOKS[name] = fn
+
+
+def _run(name: str, fn: Callable[[ContentFact], None], fact: ContentFact) -> None:
+    try:
+        fn(fact)
+    except Exception:  # a plug-in's failure must not surface as a failed check-in or post: it happened
+        log.exception("content fact hook %s failed for %s", name, fact)
+
+
+def fact_happened(fact: ContentFact) -> None:
+    """Called by the services in the transaction that wrote the fact: each hook runs after it commits."""
+    for name, fn in sorted(FACT_HOOKS.items()):
+        transaction.on_commit(partial(_run, name, fn, fact))
