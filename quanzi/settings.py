@@ -209,10 +209,13 @@ DEFAULT_EXCEPTION_REPORTER_FILTER = "quanzi.core.request_id.NoSettingsExceptionR
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "quanzi.core.request_id.RequestIdLogFilter"}},
+    "filters": {"request_id": {"()": "quanzi.core.request_id.RequestIdLogFilter"},
+                "quiet_refusals": {"()": "quanzi.core.request_id.QuietRefusalFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # expected refusals at volume (a flash sale's "sold out") are INFO, not one WARNING each (core.request_id)
+    "loggers": {"django.request": {"filters": ["quiet_refusals"]}},
 }
 
 # Login, sign-up and API tokens (quanzi/accounts/throttle.py and services.py). Counters live in the cache:

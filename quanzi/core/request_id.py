@@ -58,6 +58,25 @@ class RequestIdLogFilter(logging.Filter):
         return True
 
 
+def quiet_refusal(request: HttpRequest) -> None:
+    """Say that this request's 4xx answer is one the endpoint gives by design and at volume (a flash sale's "sold
+    out" to most of its shoppers): `QuietRefusalFilter` logs it at INFO instead of Django's WARNING."""
+    request.quiet_refusal = True  # type: ignore[attr-defined]
+
+
+class QuietRefusalFilter(logging.Filter):
+    """On `django.request`, which logs every 4xx response as a WARNING: a 4xx of a request marked with
+    `quiet_refusal` becomes an INFO line, written only when the root logger shows INFO (LOG_LEVEL=INFO). Every
+    other 4xx and every 5xx pass unchanged."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        request = getattr(record, "request", None)
+        if getattr(request, "quiet_refusal", False) and 400 <= getattr(record, "status_code", 0) < 500:
+            record.levelno, record.levelname = logging.INFO, logging.getLevelName(logging.INFO)
+            return logging.getLogger().isEnabledFor(logging.INFO)
+        return True
+
+
 class NoSettingsExceptionReporterFilter(SafeExceptionReporterFilter):
     """Django's debug page and error e-mails list every setting and the whole environment (os.environ is in
     request.META under runserver), which holds DATABASE_URL with its password. Show neither: the traceback is

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
@@ -38,7 +38,8 @@ PREFIX = "quanzi:flashsale:"
 
 # KEYS: item hash, members hash, member rate key, address rate key ("" for none)
 # ARGV: user id, quantity, now (seconds), member attempts, address attempts, window seconds
-# -> {verdict, remaining, sku, member count (or on a refusal for limit / sold out: 1 when a sweep is due)}
+# -> {verdict, remaining, sku, member count (or on a refusal for limit / sold out: 1 when a sweep is due), and
+#     for `limit` the per-member limit (the refusal's message names it: no database read for it)}
 RESERVE = """
 local window = tonumber(ARGV[6])
 local n = redis.call('INCR', KEYS[3])
@@ -61,7 +62,7 @@ if now < tonumber(f[4]) then return {'not_started', remaining, sku, mine} end
 if mine + qty > limit or remaining < qty then
   -- at most one refused shopper per item every few seconds is asked to expire unpaid orders past their window
   local due = redis.call('SET', KEYS[1] .. ':sweep', '1', 'NX', 'EX', 5) and 1 or 0
-  if mine + qty > limit then return {'limit', remaining, sku, due} end
+  if mine + qty > limit then return {'limit', remaining, sku, due, limit} end
   return {'sold_out', remaining, sku, due}
 end
 redis.call('HINCRBY', KEYS[1], 'remaining', -qty)
@@ -120,6 +121,8 @@ class Pass:
     quantity: int
     from_redis: bool
     used: bool = False  # the checkout took the units from the database (services.reserve_before_stock)
+    # the item with its session, read once for this checkout by the pricing and checkout hooks (plugin._item)
+    item: Any = field(default=None, repr=False, compare=False)
 
 
 def _bucket_keys(user_id: int, ip: str | None, window: int, now: float) -> tuple[str, str, float]:
@@ -173,24 +176,21 @@ def _take_redis(client: Any, *, item_id: int, user_id: int, quantity: int, ip: s
             window]
     keys = [item_key(item_id), members_key(item_id), member_key, ip_key]
     for _attempt in range(2):
-        verdict, _remaining, sku, extra = _run(client, RESERVE, keys, args)
+        answer = _run(client, RESERVE, keys, args)
+        verdict, sku, extra = answer[0], answer[2], answer[3]
         verdict = verdict.decode() if isinstance(verdict, bytes) else str(verdict)
         if verdict == "ok":
             return Pass(item_id=item_id, sku_id=int(sku), user_id=user_id, quantity=quantity, from_redis=True)
         if verdict == "rate":
             raise errors.too_many_requests(retry)
         if verdict != "missing":
-            exc = _verdict_error(verdict, _limit_of(item_id) if verdict == "limit" else 0)
+            exc = _verdict_error(verdict, int(answer[4]) if verdict == "limit" else 0)
             exc.sweep_due = verdict in ("limit", "sold_out") and int(extra) == 1  # type: ignore[attr-defined]
             raise exc
         if not sync_item(item_id=item_id):  # not loaded yet (or not sellable at all): load from the database
             raise errors.item_not_found()
         args[3] = args[4] = 10**9  # the rate limits were counted on the first try
     raise errors.item_not_found()
-
-
-def _limit_of(item_id: int) -> int:
-    return int(FlashItem.objects.filter(pk=item_id).values_list("per_member_limit", flat=True).first() or 0)
 
 
 def _hit(key: str, window: int) -> int:

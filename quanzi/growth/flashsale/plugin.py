@@ -56,7 +56,17 @@ RESERVATION_MACHINE: StateMachine[FlashReservation] = StateMachine(
 
 
 def _item(item_id: int) -> FlashItem | None:
-    return FlashItem.objects.select_related("session").filter(pk=item_id).first()
+    """The item with its session. Within a buy (services.flash_buy) it is read once and kept on the gate's pass:
+    the price, the reservation and the record of one checkout each asked for it, and a winner's queries run while
+    it holds the sale's hot rows. What they read of it does not move during a sale (its SKU, price, limit, window),
+    and its session's state is as fresh as the price's read, earlier in the same transaction; the counters that do
+    move are changed by conditional updates in SQL, never from this copy."""
+    gate_pass = CURRENT_PASS.get()
+    if gate_pass is None or gate_pass.item_id != item_id:
+        return FlashItem.objects.select_related("session").filter(pk=item_id).first()
+    if gate_pass.item is None:
+        gate_pass.item = FlashItem.objects.select_related("session").filter(pk=item_id).first()
+    return gate_pass.item
 
 
 def _refuse_unless_live(item: FlashItem) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
 import uuid
 
 import pytest
@@ -49,6 +50,23 @@ def test_the_buy_endpoint_answers_201_then_the_codes():
                          content_type="application/json")
     assert answer.status_code == 422
     assert FlashReservation.objects.count() == 1
+
+
+def test_expected_refusals_are_not_logged_as_warnings_other_4xx_are(caplog):
+    s = shop(allotment=1, limit=1)
+    member, other = buyer(), buyer()
+    assert _buy(api_client(member), s.item.pk, member.addresses.first().pk).status_code == 201
+    caplog.set_level(logging.WARNING)
+    answer = _buy(api_client(other), s.item.pk, other.addresses.first().pk)
+    assert (answer.status_code, answer.json()["code"]) == (409, "flashsale_sold_out")
+    assert not [r for r in caplog.records if r.name == "django.request"]  # a sale's everyday answer
+    answer = _buy(api_client(other), s.item.pk, other.addresses.first().pk, key="short")
+    assert (answer.status_code, answer.json()["code"]) == (400, "idempotency_key_missing")
+    assert [r.levelname for r in caplog.records if r.name == "django.request"] == ["WARNING"]  # a client's mistake
+    caplog.clear()
+    caplog.set_level(logging.INFO)  # LOG_LEVEL=INFO shows the refusals, as INFO
+    _buy(api_client(other), s.item.pk, other.addresses.first().pk)
+    assert [r.levelname for r in caplog.records if r.name == "django.request"] == ["INFO"]
 
 
 def test_the_member_rate_limit_answers_429_with_retry_after(settings):

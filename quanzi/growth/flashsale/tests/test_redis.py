@@ -63,6 +63,21 @@ def test_refusals_come_from_redis_and_write_nothing(redis_gate, django_assert_ma
     assert CheckoutSession.objects.count() == 1
 
 
+def test_a_limit_refusal_from_redis_names_the_limit_without_reading_the_item(redis_gate,
+                                                                             django_assert_max_num_queries):
+    s = shop(allotment=5, limit=2)
+    member = buyer()
+    buy(member, s.item, quantity=2)
+    code_of(buy, member, s.item)  # the first refusal may sweep expired orders
+    from quanzi.growth.flashsale import services
+
+    address_id = member.addresses.first().pk
+    # the script answers with the limit; the one query is the replay lookup of this idempotency key
+    with django_assert_max_num_queries(1), pytest.raises(DomainError) as refused:
+        services.flash_buy(user=member, item_id=s.item.pk, address_id=address_id, idempotency_key="k" * 16)
+    assert refused.value.code == "flashsale_limit_reached" and "2" in str(refused.value.message)
+
+
 def test_a_drifted_redis_cannot_oversell_and_is_reloaded(redis_gate):
     s = shop(allotment=1, limit=1)
     buy(buyer(), s.item)
