@@ -19,6 +19,7 @@ class IncomeBand(models.TextChoices):
 class PersonaField(models.TextChoices):
     GENDER = "gender", _("性别")
     BIRTH_YEAR = "birth_year", _("出生年份")
+    BIRTHDAY = "birthday", _("生日")
     REGION = "region", _("地区")
     INCOME_BAND = "income_band", _("收入区间")
 

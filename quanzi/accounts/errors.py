@@ -16,6 +16,7 @@ class ErrorCode(StrEnum):
     CANNOT_FOLLOW_SELF = "cannot_follow_self"
     CONSENT_REQUIRED = "consent_required"
     INVALID_BIRTH_YEAR = "invalid_birth_year"
+    INVALID_BIRTHDAY = "invalid_birthday"
     INVALID_EMAIL = "invalid_email"
     INVALID_GENDER = "invalid_gender"
     INVALID_INCOME_BAND = "invalid_income_band"

@@ -81,6 +81,8 @@ class Persona(models.Model):
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="persona")
     gender = models.CharField(_("性别"), max_length=10, choices=Gender.choices, blank=True, default="")
     birth_year = models.PositiveSmallIntegerField(_("出生年份"), null=True, blank=True)
+    # "MM-DD" (no year: the year is its own field, with its own consent); a level's birthday coupon reads it
+    birthday = models.CharField(_("生日（月-日）"), max_length=5, blank=True, default="", db_index=True)
     region = models.CharField(_("地区"), max_length=40, blank=True, default="")
     income_band = models.CharField(_("收入区间"), max_length=10, choices=IncomeBand.choices, blank=True, default="")
 

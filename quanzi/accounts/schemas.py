@@ -72,6 +72,7 @@ class PersonaIn(Schema):
 class PersonaOut(Schema):
     gender: str
     birth_year: int | None
+    birthday: str = Field("", description="生日（月-日，MM-DD）")
     region: str
     income_band: str
 

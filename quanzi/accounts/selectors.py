@@ -43,3 +43,9 @@ def unread_notification_count(*, user: User) -> int:
 def persona_get(*, user: User) -> Persona:
     """The member's persona, or an empty unsaved one: reading never writes."""
     return Persona.objects.filter(user=user).first() or Persona(user=user)
+
+
+def persona_birthday_user_ids(*, month_days: list[str]) -> list[int]:
+    """Members who consented to keep their birthday and whose birthday ("MM-DD") is one of `month_days`."""
+    return list(Persona.objects.filter(birthday__in=month_days, user__is_active=True)
+                .order_by("user_id").values_list("user_id", flat=True))

@@ -265,6 +265,17 @@ def profile_update(*, user: User, nickname: str | None = None, bio: str | None =
     return user
 
 
+def _is_month_day(value: Any) -> bool:
+    """ "MM-DD" of a real day of a leap year (02-29 is a birthday too)."""
+    if not isinstance(value, str) or len(value) != 5 or value[2] != "-" or not (value[:2] + value[3:]).isdigit():
+        return False
+    try:
+        dt.date(2000, int(value[:2]), int(value[3:]))
+    except ValueError:
+        return False
+    return True
+
+
 def _validate_persona_value(field: str, value: Any) -> Any:
     if field == PersonaField.GENDER:
         if value not in Gender.values:
@@ -273,6 +284,10 @@ def _validate_persona_value(field: str, value: Any) -> Any:
         year = timezone.now().year
         if not isinstance(value, int) or not (year - 110 <= value <= year - 10):
             raise InvalidInput(ErrorCode.INVALID_BIRTH_YEAR, _("出生年份无效"))
+    elif field == PersonaField.BIRTHDAY:
+        value = value.strip() if isinstance(value, str) else value
+        if not _is_month_day(value):
+            raise InvalidInput(ErrorCode.INVALID_BIRTHDAY, _("生日请填写月-日，如 03-15"))
     elif field == PersonaField.REGION:
         if not isinstance(value, str) or not 1 <= len(value.strip()) <= 40:
             raise InvalidInput(ErrorCode.INVALID_REGION, _("地区需 1–40 个字符"))

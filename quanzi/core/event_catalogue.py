@@ -415,6 +415,8 @@ _SPECS: list[EventSpec] = [
           member_id=req(int), order_id=req(int), refunded_fen=req(int)),
         E("membership.monthly_coupons", "按等级发放每月礼券。The level's monthly coupons were granted.", None,
           month=req(str), granted=req(int), failed=req(int)),
+        E("membership.birthday_coupons", "按等级发放生日礼券。The level's birthday coupons were granted.", None,
+          day=req(str), granted=req(int), failed=req(int)),
         E("page.membership", "浏览我的等级页。The level page was viewed.", None),
         E("page.membership_plans", "浏览付费会员页。The paid-membership page was viewed.", None),
     ),

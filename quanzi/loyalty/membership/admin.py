@@ -43,7 +43,7 @@ class _ReadOnly(admin.ModelAdmin):
 class LevelAdmin(admin.ModelAdmin):
     list_display = ("name", "threshold", "member_price", "free_shipping_threshold_fen", "is_active")
     list_editable = ("is_active",)
-    filter_horizontal = ("monthly_coupons",)
+    filter_horizontal = ("monthly_coupons", "birthday_coupons")
 
 
 @admin.register(Plan)

@@ -13,3 +13,10 @@ def level_monthly_coupons() -> tuple[int, int]:
     from quanzi.loyalty.membership.services import level_monthly_coupons_grant
 
     return level_monthly_coupons_grant()
+
+
+@db_periodic_task(crontab(hour="0", minute="25"))
+def level_birthday_coupons() -> tuple[int, int]:
+    from quanzi.loyalty.membership.services import level_birthday_coupons_grant
+
+    return level_birthday_coupons_grant()

@@ -37,6 +37,9 @@ class Level(models.Model):
     monthly_coupons = models.ManyToManyField("growth_coupons.CouponTemplate", blank=True, related_name="+",
                                              verbose_name=_("每月礼券"),
                                              help_text=_("每月 1 日给本等级会员各发一张"))
+    birthday_coupons = models.ManyToManyField("growth_coupons.CouponTemplate", blank=True, related_name="+",
+                                              verbose_name=_("生日礼券"),
+                                              help_text=_("会员生日当天（同意保存生日的会员）各发一张"))
     description = models.CharField(_("说明"), max_length=200, blank=True, default="")
     is_active = models.BooleanField(_("启用"), default=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)

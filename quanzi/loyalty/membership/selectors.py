@@ -34,18 +34,20 @@ class LevelView:
     free_shipping_threshold_fen: int | None
     monthly_coupon_ids: tuple[int, ...] = ()
     description: str = ""
+    birthday_coupon_ids: tuple[int, ...] = ()
 
 
 def _view(level: Level) -> LevelView:
     return LevelView(id=level.pk, name=level.name, threshold=level.threshold, member_price=level.member_price,
                      free_shipping_threshold_fen=level.free_shipping_threshold_fen,
                      monthly_coupon_ids=tuple(sorted(t.pk for t in level.monthly_coupons.all())),
-                     description=level.description)
+                     description=level.description,
+                     birthday_coupon_ids=tuple(sorted(t.pk for t in level.birthday_coupons.all())))
 
 
 def levels() -> list[LevelView]:
     """The active levels, lowest threshold first."""
-    return [_view(lv) for lv in Level.objects.filter(is_active=True).prefetch_related("monthly_coupons")
+    return [_view(lv) for lv in Level.objects.filter(is_active=True).prefetch_related("monthly_coupons", "birthday_coupons")
             .order_by("threshold")]
 
 

@@ -17,6 +17,7 @@ plan's refund rule). The trial starts here directly (it costs nothing), once per
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
@@ -417,4 +418,40 @@ def level_monthly_coupons_grant(*, month: str | None = None) -> tuple[int, int]:
                 except DomainError:
                     failed += 1  # the template ran out or closed: the member's other coupons still go out
     track("membership.monthly_coupons", month=month, granted=done, failed=failed)
+    return done, failed
+
+
+def birthday_month_days(day: dt.date) -> list[str]:
+    """The birthdays ("MM-DD") celebrated on `day`: its own, and on 28 February of a year without a 29th, the 29th's
+    too (so a leap-day birthday gets its coupon every year, not one year in four)."""
+    days = [day.strftime("%m-%d")]
+    if (day.month, day.day) == (2, 28) and not calendar.isleap(day.year):
+        days.append("02-29")
+    return days
+
+
+def level_birthday_coupons_grant(*, day: dt.date | None = None) -> tuple[int, int]:
+    """On a member's birthday (only members who consented to keep it: accounts' persona), the birthday coupons of
+    their level, once per member, template and year (key `level:birthday:<user>:<yyyy>:<template>`). The job runs
+    daily; a rerun the same day grants nothing twice. Returns (granted or already there, refused by the coupon
+    app)."""
+    from quanzi.accounts.selectors import persona_birthday_user_ids
+    from quanzi.loyalty.rewards import Reward, reward_grant
+
+    day = day or timezone.localdate()
+    done = failed = 0
+    for user_id in persona_birthday_user_ids(month_days=birthday_month_days(day)):
+        level = selectors.member_level(user_id=user_id)
+        if level is None:
+            continue
+        for template_id in level.birthday_coupon_ids:
+            try:
+                with transaction.atomic():
+                    reward_grant(user_id=user_id, reward=Reward("coupon", template_id),
+                                 key=f"level:birthday:{user_id}:{day.year}:{template_id}",
+                                 reason=f"birthday {level.name} {day.year}")
+                done += 1
+            except DomainError:
+                failed += 1
+    track("membership.birthday_coupons", day=day.isoformat(), granted=done, failed=failed)
     return done, failed
