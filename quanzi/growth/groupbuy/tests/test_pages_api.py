@@ -49,6 +49,10 @@ def test_the_group_page_shows_members_places_countdown_and_a_share_link_that_cre
     assert GroupShare.objects.count() == 1
     page = _client(leader).get(f"/groupbuy/g/{group.pk}/").content.decode()
     assert f"/groupbuy/g/{group.pk}/?t={share.token}" in page and 'id="share-button"' in page
+    # and offers a share poster of this group (the invite page, referrals: QR code and poster of the group)
+    assert f'id="group-poster" href="/invite/?kind=group&amp;id={group.pk}"' in page
+    invite = _client(leader).get(f"/invite/?kind=group&id={group.pk}")
+    assert invite.status_code == 200 and c.title in invite.content.decode()
 
     # a friend opens the link: the view counts, a touch for the product credits the leader's order share
     page = _client(friend).get(f"/groupbuy/g/{group.pk}/?t={share.token}").content.decode()
