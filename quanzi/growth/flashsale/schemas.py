@@ -10,7 +10,27 @@ from ninja import Field
 from quanzi.core.schema import Schema
 
 
-class ItemOut(Schema):
+class _FlashItemFields(Schema):
+    """What the buyer's item and the merchant's item figures both read from the flash item (`obj.item`)."""
+
+    @staticmethod
+    def resolve_sku_id(obj: Any) -> int:
+        return int(obj.item.sku_id)
+
+    @staticmethod
+    def resolve_title(obj: Any) -> str:
+        return str(obj.item.sku.product.title)
+
+    @staticmethod
+    def resolve_flash_price_fen(obj: Any) -> int:
+        return int(obj.item.flash_price_fen)
+
+    @staticmethod
+    def resolve_allotment(obj: Any) -> int:
+        return int(obj.item.allotment)
+
+
+class ItemOut(_FlashItemFields):
     id: int
     sku_id: int
     product_id: int
@@ -28,16 +48,8 @@ class ItemOut(Schema):
         return int(obj.item.pk)
 
     @staticmethod
-    def resolve_sku_id(obj: Any) -> int:
-        return int(obj.item.sku_id)
-
-    @staticmethod
     def resolve_product_id(obj: Any) -> int:
         return int(obj.item.sku.product_id)
-
-    @staticmethod
-    def resolve_title(obj: Any) -> str:
-        return str(obj.item.sku.product.title)
 
     @staticmethod
     def resolve_spec(obj: Any) -> dict[str, str]:
@@ -46,14 +58,6 @@ class ItemOut(Schema):
     @staticmethod
     def resolve_price_fen(obj: Any) -> int:
         return int(obj.item.sku.price_fen)
-
-    @staticmethod
-    def resolve_flash_price_fen(obj: Any) -> int:
-        return int(obj.item.flash_price_fen)
-
-    @staticmethod
-    def resolve_allotment(obj: Any) -> int:
-        return int(obj.item.allotment)
 
     @staticmethod
     def resolve_per_member_limit(obj: Any) -> int:
@@ -116,7 +120,7 @@ class ReasonIn(Schema):
     reason: str = ""
 
 
-class ItemStatsOut(Schema):
+class ItemStatsOut(_FlashItemFields):
     item_id: int
     sku_id: int
     title: str
@@ -133,22 +137,6 @@ class ItemStatsOut(Schema):
     @staticmethod
     def resolve_item_id(obj: Any) -> int:
         return int(obj.item.pk)
-
-    @staticmethod
-    def resolve_sku_id(obj: Any) -> int:
-        return int(obj.item.sku_id)
-
-    @staticmethod
-    def resolve_title(obj: Any) -> str:
-        return str(obj.item.sku.product.title)
-
-    @staticmethod
-    def resolve_flash_price_fen(obj: Any) -> int:
-        return int(obj.item.flash_price_fen)
-
-    @staticmethod
-    def resolve_allotment(obj: Any) -> int:
-        return int(obj.item.allotment)
 
     @staticmethod
     def resolve_reserved(obj: Any) -> int:
