@@ -7,6 +7,7 @@ left out of the hashed entry list or change nothing — the published data alway
 from __future__ import annotations
 
 from typing import Any
+from unittest import mock
 
 import pytest
 
@@ -84,16 +85,16 @@ def test_refunds_racing_the_draw_never_break_the_published_data(world: Any) -> N
     close(lot, due=True)
 
     def refund(order_id: int) -> None:
-        from unittest import mock
+        services.on_order_refunded(OrderMomentEvent(moment="refunded", moment_id=0, order_id=order_id,
+                                                    buyer_id=0, merchant_id=0, ref="", amount_fen=100,
+                                                    at=lot.created_at))
 
-        order = type("O", (), {"paid_fen": 100, "refunded_fen": 100})
-        with mock.patch("quanzi.loyalty.lotteries.services._order", return_value=order):
-            services.on_order_refunded(OrderMomentEvent(moment="refunded", moment_id=0, order_id=order_id,
-                                                        buyer_id=0, merchant_id=0, ref="", amount_fen=100,
-                                                        at=lot.created_at))
-
-    outcomes = race([lambda: services.lottery_draw(lottery_id=lot.pk)]
-                    + [lambda i=i: refund(900_000 + i) for i in range(6)])
+    # Patched once, around the whole race: a patch entered and left by each thread on its own interleaves
+    # (one thread saves another's stand-in as "the original") and leaks the stand-in into later tests.
+    order = type("O", (), {"paid_fen": 100, "refunded_fen": 100})
+    with mock.patch("quanzi.loyalty.lotteries.services._order", return_value=order):
+        outcomes = race([lambda: services.lottery_draw(lottery_id=lot.pk)]
+                        + [lambda i=i: refund(900_000 + i) for i in range(6)])
     assert outcomes == ["ok"] * 7, outcomes
     lot = Lottery.objects.get(pk=lot.pk)
     data = selectors.published_data(lottery=lot)
