@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "ninja",  # serves the API docs (Swagger UI) from our own static files, not a CDN
     "quanzi.core",
     "quanzi.accounts",
+    "quanzi.wxlogin",
     "quanzi.communities",
     "quanzi.content",
     "quanzi.catalog",

@@ -41,3 +41,6 @@ class NotificationKind(models.TextChoices):
     LOTTERY = "lottery", _("抽奖")
     REFERRAL = "referral", _("邀请")
     COMMISSION = "commission", _("分销佣金")
+    ORDER = "order", _("订单动态")
+    AFTERSALE = "aftersale", _("售后")
+    SHOP = "shop", _("店铺订单")

@@ -8,6 +8,8 @@ Why this order (each app's real dependencies, read from the code):
 
 - core: money, errors, locks, events, pages glue, this file. Imports no app.
 - accounts: users, tokens, notifications. `quanzi.api_auth` (bearer/session auth for every router) sits here.
+- wxlogin: WeChat identities (openid/unionid) bound to accounts, OAuth and mini-program login; payments reads the
+  openid for JSAPI payment.
 - communities: memberships and roles; needs accounts (users, notifications).
 - content: posts live in communities (a Post has a community).
 - catalog: a shelf belongs to a community and a product card to a post (`PostProduct.post`), so catalog is above
@@ -41,6 +43,7 @@ from dataclasses import dataclass
 LAYERS: tuple[str, ...] = (
     "core",
     "accounts",
+    "wxlogin",
     "communities",
     "content",
     "catalog",
