@@ -10,6 +10,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from quanzi.core.deploy import ALLOW_SANDBOX_ENV, UnsafeConfiguration, check_startup, env_flag, local_secret
+from quanzi.payments.env import payments_from_env, public_base_url_problem
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("QUANZI_VAR_DIR", BASE_DIR / "var"))
@@ -26,7 +27,7 @@ ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver"
 CSRF_TRUSTED_ORIGINS = [f"http://{h}:8000" for h in ALLOWED_HOSTS]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "quanzi.core.admin_base.QuanziAdminConfig",  # the admin with quanzi's site (core/admin_base.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -182,12 +183,30 @@ QUANZI_SANDBOX_PAYMENTS = env_flag("QUANZI_PAYMENTS_SANDBOX", default=DEBUG or T
 QUANZI_SANDBOX_SECRET = os.environ.get("QUANZI_SANDBOX_SECRET", "") or (
     local_secret(VAR_DIR, "sandbox_secret") if QUANZI_SANDBOX_PAYMENTS else "")
 
+# WeChat Pay and Alipay credentials and the public address of the callbacks, from the environment (or files named
+# by <VAR>_FILE): quanzi/payments/env.py lists the variables; `manage.py check` says what a gateway is missing.
+QUANZI_PAYMENTS: dict[str, Any] = payments_from_env(os.environ)
+if not (DEBUG or TESTING) and public_base_url_problem(QUANZI_PAYMENTS):
+    raise ImproperlyConfigured(f"quanzi refuses to start: {public_base_url_problem(QUANZI_PAYMENTS)}")
+
 try:
     check_startup(debug=DEBUG, testing=TESTING, secret_key_from_env=_SECRET_KEY_ENV,
                   sandbox_enabled=QUANZI_SANDBOX_PAYMENTS,
                   sandbox_allowed_in_production=env_flag(ALLOW_SANDBOX_ENV))
 except UnsafeConfiguration as exc:
     raise ImproperlyConfigured(f"quanzi refuses to start: {exc}") from None
+
+# WeChat login (quanzi/wxlogin/conf.py, docs/notes/wxlogin.md): the 公众号 and the mini program from the
+# environment. The sandbox identity provider lets anyone be any sandbox openid: on only with DEBUG or in tests.
+QUANZI_WXLOGIN: dict[str, Any] = {
+    "APPID": os.environ.get("WECHAT_LOGIN_APPID", ""), "SECRET": os.environ.get("WECHAT_LOGIN_SECRET", ""),
+    "MINI_APPID": os.environ.get("WECHAT_MINI_APPID", ""), "MINI_SECRET": os.environ.get("WECHAT_MINI_SECRET", ""),
+}
+QUANZI_WXLOGIN_SANDBOX = env_flag("QUANZI_WXLOGIN_SANDBOX", default=DEBUG or TESTING)
+if QUANZI_WXLOGIN_SANDBOX and not (DEBUG or TESTING):
+    raise ImproperlyConfigured("quanzi refuses to start: the sandbox WeChat identity provider is enabled "
+                               "(QUANZI_WXLOGIN_SANDBOX=1) with DEBUG=0: anyone could log in as any sandbox "
+                               "WeChat user. Turn it off.")
 
 # Behind HTTPS (a TLS-terminating proxy that sets X-Forwarded-Proto): secure cookies, HSTS, redirect to https.
 # Without it `manage.py check --deploy` warns about these, as the README explains.

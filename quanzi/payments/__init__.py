@@ -2,7 +2,9 @@
 
 For other apps (call these; never the models):
 
-- ``services.payment_create(user=, order_id=, gateway=)`` -> Payment (``client_data["pay_url"]`` to open)
+- ``services.payment_create(user=, order_id=, gateway=, kind=)`` -> Payment (``client_data["pay_url"]`` to open,
+  or ``client_data["params"]`` for WeChat's JS bridge); ``cashier.cashier_options(user_agent=)`` for the kinds to
+  offer where the buyer is
 - ``services.sandbox_pay_now(user=, order_id=)`` -> Payment: pay through the sandbox synchronously (demo, tests)
 - ``services.refund_create(order_id=, amount_fen=, refund_no=, reason=, kind=, actor=)`` -> Refund: idempotent by
   ``refund_no``; never more than was paid; the gateway call runs after commit and, on success, books the refund

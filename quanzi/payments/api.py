@@ -49,6 +49,16 @@ def callback(request: HttpRequest, gateway: str) -> HttpResponse:
     return HttpResponse(ack.body, status=ack.status, content_type=ack.content_type)
 
 
+@router.post("/refund-callback/{gateway}", auth=None, include_in_schema=True)
+def refund_callback(request: HttpRequest, gateway: str) -> HttpResponse:
+    """Refund notifications (WeChat Pay REFUND.SUCCESS / ABNORMAL / CLOSED): verified like payment notifications,
+    answered in the gateway's format."""
+    gw = get_gateway(gateway)
+    outcome = services.refund_handle_callback(gateway=gateway, headers=dict(request.headers), body=request.body)
+    ack = gw.ack(outcome.ok, outcome.code, outcome.message)
+    return HttpResponse(ack.body, status=ack.status, content_type=ack.content_type)
+
+
 @router.get("/{payment_no}", response=PaymentOut, auth=required)
 def payment_get(request: HttpRequest, payment_no: str) -> Payment:
     return selectors.payment_get_for_payer(user=current_user(request), payment_no=payment_no)

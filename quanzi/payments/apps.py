@@ -9,4 +9,8 @@ class PaymentsConfig(AppConfig):
 
     def ready(self) -> None:
         # Register the payment jobs with huey (its consumer only autodiscovers modules named "tasks").
-        from quanzi.payments import jobs  # noqa: F401
+        from quanzi.orders import hooks
+        from quanzi.payments import checks, jobs, services  # noqa: F401 - registers the system check and the jobs
+
+        # a cancelled or expired order's open payments are closed at their providers
+        hooks.on_cancelled("payments.close", services.on_order_cancelled)

@@ -43,3 +43,27 @@ class NotifyStatus(models.TextChoices):
     SUCCESS = "success", _("支付成功")
     CLOSED = "closed", _("交易关闭")
     OTHER = "other", _("其他")
+
+
+class CallbackKind(models.TextChoices):
+    PAYMENT = "payment", _("支付通知")
+    REFUND = "refund", _("退款通知")
+
+
+class PaymentKind(models.TextChoices):
+    """How the buyer pays through a gateway (the cashier picks one by where the buyer is)."""
+
+    SANDBOX = "sandbox", _("沙箱收银台")
+    JSAPI = "jsapi", _("微信内支付")
+    MINIPROGRAM = "miniprogram", _("小程序支付")
+    H5 = "h5", _("手机浏览器支付")
+    NATIVE = "native", _("扫码支付")
+    WAP = "wap", _("手机网站支付")
+    PAGE = "page", _("电脑网站支付")
+    QR = "qr", _("扫码支付（支付宝）")
+
+
+class ReconciliationStatus(models.TextChoices):
+    MATCHED = "matched", _("一致")
+    DIFFERENT = "different", _("有差异")
+    FAILED = "failed", _("账单获取失败")

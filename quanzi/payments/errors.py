@@ -27,6 +27,8 @@ class ErrorCode(StrEnum):
     ORDER_AMOUNT_INVALID = "order_amount_invalid"
     ORDER_NOT_FOUND = "order_not_found"
     ORDER_NOT_PAYABLE = "order_not_payable"
+    OPENID_REQUIRED = "openid_required"
+    PAYMENT_KIND_UNAVAILABLE = "payment_kind_unavailable"
     PAYMENT_NOT_FOUND = "payment_not_found"
     PAYMENT_NOT_PAYABLE = "payment_not_payable"
     PAYMENT_NOT_REFUNDABLE = "payment_not_refundable"
@@ -43,8 +45,10 @@ class ErrorCode(StrEnum):
     TXN_MISMATCH = "txn_mismatch"
     UNKNOWN_PAYMENT = "unknown_payment"
     UNKNOWN_PLATFORM_KEY = "unknown_platform_key"
+    UNKNOWN_REFUND = "unknown_refund"
     UNSUPPORTED_ALGORITHM = "unsupported_algorithm"
     UNSUPPORTED_SIGNATURE_TYPE = "unsupported_signature_type"
+    WRONG_CALLBACK = "wrong_callback"
 
 
 class CallbackRejected(DomainError):
@@ -117,3 +121,11 @@ def illegal_transition(kind: str, current: str, target: str) -> Conflict:
 
 def refund_lines_invalid() -> InvalidInput:
     return InvalidInput(ErrorCode.REFUND_LINES_INVALID, _("退款分摊到商品的金额须为非负整数（分），且合计等于退款金额"))
+
+
+def payment_kind_unavailable() -> InvalidInput:
+    return InvalidInput(ErrorCode.PAYMENT_KIND_UNAVAILABLE, _("该支付方式不支持这种支付场景"))
+
+
+def openid_required() -> InvalidInput:
+    return InvalidInput(ErrorCode.OPENID_REQUIRED, _("请先用微信登录，再使用微信内支付"))

@@ -12,7 +12,15 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from quanzi.core.messages import shown
-from quanzi.payments.enums import CallbackResult, GatewayName, PaymentStatus, RefundKind, RefundStatus
+from quanzi.payments.enums import (
+    CallbackKind,
+    CallbackResult,
+    GatewayName,
+    PaymentStatus,
+    ReconciliationStatus,
+    RefundKind,
+    RefundStatus,
+)
 
 
 class Payment(models.Model):
@@ -28,6 +36,11 @@ class Payment(models.Model):
                               default=PaymentStatus.CREATED, db_index=True)
     gateway_txn_id = models.CharField(_("渠道交易号"), max_length=64, null=True, blank=True)
     client_data = models.JSONField(_("客户端支付参数"), default=dict, blank=True)
+    # how the buyer pays through the gateway (PaymentKind: jsapi, native, h5, wap, page, qr ...)
+    kind = models.CharField(_("支付场景"), max_length=16, blank=True, default="")
+    # the order-query job asks the gateway about an unpaid payment at this time (backing off), until it is final
+    next_query_at = models.DateTimeField(_("下次查单"), null=True, blank=True, db_index=True)
+    queries = models.PositiveIntegerField(_("查单次数"), default=0)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     paid_at = models.DateTimeField(_("支付时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
@@ -59,6 +72,7 @@ class PaymentCallback(models.Model):
     same notification finds the first row, returns its result and only counts the delivery."""
 
     gateway = models.CharField(_("支付方式"), max_length=16, choices=GatewayName.choices)
+    kind = models.CharField(_("通知类型"), max_length=16, choices=CallbackKind.choices, default=CallbackKind.PAYMENT)
     notify_id = models.CharField(_("通知ID"), max_length=128, null=True, blank=True)
     payment = models.ForeignKey(Payment, on_delete=models.SET_NULL, null=True, blank=True,
                                 related_name="callbacks", verbose_name=_("支付单"))
@@ -105,6 +119,9 @@ class Refund(models.Model):
     # how the refund splits over the order's lines (order line id -> fen), booked on the order with it, once
     lines = models.JSONField(_("分摊到订单商品"), default=dict, blank=True)
     attempts = models.PositiveIntegerField(_("提交次数"), default=0)
+    # a processing refund is asked about (refund query) at this time, backing off, until the gateway says final
+    next_query_at = models.DateTimeField(_("下次查询"), null=True, blank=True, db_index=True)
+    queries = models.PositiveIntegerField(_("查询次数"), default=0)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                      related_name="+", verbose_name=_("发起人"))
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -144,6 +161,9 @@ class PaymentStatusChange(models.Model):
         verbose_name_plural = _("支付状态记录")
         ordering = ["id"]
 
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M}"
+
     @property
     def display_text(self) -> str:
         return shown(self.note, self.message_id, self.params)
@@ -168,7 +188,34 @@ class RefundStatusChange(models.Model):
         verbose_name_plural = _("退款状态记录")
         ordering = ["id"]
 
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M}"
+
     @property
     def display_text(self) -> str:
         """Ours in the reader's language; a gateway's error message as the gateway sent it."""
         return shown(self.note, self.message_id, self.params)
+
+
+class Reconciliation(models.Model):
+    """One gateway's trade bill (交易账单) for one day compared with our payments and refunds of that day."""
+
+    gateway = models.CharField(_("支付方式"), max_length=16, choices=GatewayName.choices)
+    bill_date = models.DateField(_("账单日期"))
+    status = models.CharField(_("结果"), max_length=16, choices=ReconciliationStatus.choices)
+    bill_rows = models.PositiveIntegerField(_("账单笔数"), default=0)
+    our_rows = models.PositiveIntegerField(_("本地笔数"), default=0)
+    # [{"kind": "missing_here" | "missing_there" | "amount" | "status", "ref": ..., "ours": ..., "theirs": ...}]
+    differences = models.JSONField(_("差异"), default=list, blank=True)
+    error = models.CharField(_("错误"), max_length=200, blank=True, default="")
+    created_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("对账报告")
+        verbose_name_plural = _("对账报告")
+        ordering = ["-bill_date", "gateway"]
+        constraints = [models.UniqueConstraint(fields=["gateway", "bill_date"], name="uniq_reconciliation_day")]
+
+    def __str__(self) -> str:
+        return f"{self.gateway} {self.bill_date}"

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from quanzi.orders import selectors as order_selectors
 from quanzi.payments import errors
-from quanzi.payments.enums import GatewayName, RefundKind, RefundStatus
+from quanzi.payments.enums import GatewayName, PaymentStatus, RefundKind, RefundStatus
 from quanzi.payments.gateways import available_gateways
 from quanzi.payments.models import Payment, Refund
 
@@ -27,6 +27,12 @@ def payment_get_for_payer(*, user: Any, payment_no: str) -> Payment:
     if payment is None:
         raise errors.payment_not_found()
     return payment
+
+
+def open_payment_for_order(*, user: Any, order_id: int, payment_no: str) -> Payment | None:
+    """The buyer's open payment of this order (the cashier shows its pay sheet or QR code), or None."""
+    return Payment.objects.filter(payment_no=payment_no, order_id=order_id, payer_id=getattr(user, "pk", None),
+                                  status=PaymentStatus.CREATED).first()
 
 
 def _order_visible(user: Any, order_id: int) -> bool:
@@ -61,14 +67,37 @@ def refunded_fen_for_order(*, order_id: int) -> int:
 
 
 def refunds_due_for_resubmit(*, older_than_minutes: int = 5, max_attempts: int = 10) -> list[Refund]:
-    """Refunds a job should push again: pending or processing ones left behind (a lost worker, a gateway still
-    processing) and failed automatic ones (money that must go back to the buyer)."""
+    """Refunds a job should push again: pending ones left behind (a lost worker) and failed automatic ones (money
+    that must go back to the buyer). Processing ones are asked about instead (`refunds_due_for_query`)."""
     cutoff = timezone.now() - dt.timedelta(minutes=older_than_minutes)
-    stale = Q(status__in=[RefundStatus.PENDING, RefundStatus.PROCESSING]) & (
+    stale = Q(status=RefundStatus.PENDING) & (
         Q(submitted_at__lte=cutoff) | Q(submitted_at__isnull=True, created_at__lte=cutoff))
     auto_failed = Q(status=RefundStatus.FAILED, kind__in=[RefundKind.ORDER_CANCELLED, RefundKind.NOT_APPLIED],
                     finished_at__lte=cutoff)
     return list(Refund.objects.filter((stale | auto_failed) & Q(attempts__lt=max_attempts)).order_by("pk")[:200])
+
+
+def refunds_due_for_query(*, limit: int = 200) -> list[int]:
+    """Processing refunds whose next query is due (or that were submitted before the query times existed)."""
+    now = timezone.now()
+    due = Q(next_query_at__lte=now) | Q(next_query_at__isnull=True, submitted_at__lte=now - dt.timedelta(minutes=5))
+    return list(Refund.objects.filter(Q(status=RefundStatus.PROCESSING) & due).order_by("next_query_at", "pk")
+                .values_list("pk", flat=True)[:limit])
+
+
+def payments_due_for_query(*, limit: int = 200) -> list[int]:
+    """Open payments whose next query is due: no notification has told us how they ended."""
+    return list(Payment.objects.filter(status=PaymentStatus.CREATED, next_query_at__lte=timezone.now())
+                .order_by("next_query_at", "pk").values_list("pk", flat=True)[:limit])
+
+
+STUCK_AFTER = dt.timedelta(days=1)
+
+
+def refunds_stuck(*, older_than: dt.timedelta = STUCK_AFTER) -> QuerySet[Refund]:
+    """Refunds still pending or processing a day after they were made (for the operators)."""
+    return Refund.objects.filter(status__in=[RefundStatus.PENDING, RefundStatus.PROCESSING],
+                                 created_at__lte=timezone.now() - older_than)
 
 
 # --- for settlements --------------------------------------------------------------------------------------------

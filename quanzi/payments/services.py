@@ -7,6 +7,7 @@ database (gateway refunds, the sandbox bank's notification) is queued with `tran
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import secrets
 from collections.abc import Mapping
@@ -28,20 +29,29 @@ from quanzi.orders.enums import OrderStatus
 from quanzi.orders.locks import lock_order
 from quanzi.payments import errors
 from quanzi.payments.enums import (
+    CallbackKind,
     CallbackResult,
     GatewayName,
     NotifyStatus,
+    PaymentKind,
     PaymentStatus,
     RefundKind,
     RefundStatus,
 )
 from quanzi.payments.errors import CallbackRejected, ErrorCode, rejected
 from quanzi.payments.gateways import get_gateway
-from quanzi.payments.gateways.base import RefundResult, VerifiedNotification
+from quanzi.payments.gateways.base import (
+    Gateway,
+    PayContext,
+    RefundNotification,
+    RefundResult,
+    VerifiedNotification,
+)
 from quanzi.payments.gateways.sandbox import SandboxGateway
 from quanzi.payments.locks import lock_payment, lock_refund
 from quanzi.payments.models import Payment, PaymentCallback, PaymentStatusChange, Refund, RefundStatusChange
 from quanzi.payments.rules import PAYMENT_TRANSITIONS, REFUND_TRANSITIONS
+from quanzi.wxlogin import selectors as wx_selectors
 
 REFUND_NO_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 SIGNATURE_HEADERS = ("wechatpay-signature", "wechatpay-timestamp", "wechatpay-nonce", "wechatpay-serial",
@@ -83,13 +93,42 @@ def _queue(task_name: str, *args: Any) -> None:
 # --- payments ----------------------------------------------------------------------------------------------------
 
 
+QUERY_AFTER = dt.timedelta(minutes=5)  # a payment without a notification is asked about after this
+QUERY_BACKOFF_MAX = dt.timedelta(hours=6)
+
+
+def default_kind(gateway: str) -> str:
+    return {GatewayName.SANDBOX: PaymentKind.SANDBOX, GatewayName.WECHAT: PaymentKind.NATIVE,
+            GatewayName.ALIPAY: PaymentKind.PAGE}.get(GatewayName(gateway), "")
+
+
+def _pay_context(gw: Gateway, *, user: Any, kind: str, order: Any, client_ip: str, return_url: str) -> PayContext:
+    """What the gateway needs for this kind: JSAPI and mini-program payments need the buyer's openid under the
+    appid they are made with (from WeChat login)."""
+    openid = ""
+    if kind in (PaymentKind.JSAPI, PaymentKind.MINIPROGRAM):
+        appid = gw.appid_for(kind)
+        openid = (wx_selectors.openid_for(user_id=user.pk, appid=appid) or "") if appid else ""
+        if not openid:
+            raise errors.openid_required()
+    return PayContext(kind=kind, openid=openid, client_ip=client_ip, expires_at=order.expires_at,
+                      return_url=return_url)
+
+
 @transaction.atomic
-def payment_create(*, user: Any, order_id: int, gateway: str) -> Payment:
+def payment_create(*, user: Any, order_id: int, gateway: str, kind: str = "", client_ip: str = "",
+                   return_url: str = "") -> Payment:
     """Start paying an order: only its buyer, only while it waits for payment; the amount is the order's
-    payable amount. An open payment for the same order and gateway is reused (the same pay page)."""
+    payable amount. An open payment for the same order, gateway and kind is reused (the same pay page).
+
+    `kind` is how the buyer pays (PaymentKind; the gateway's default when empty); the provider is told the order's
+    payment deadline, so nobody can pay after it."""
     if user is None or not getattr(user, "is_authenticated", False):
         raise NotAuthenticated(ErrorCode.NOT_AUTHENTICATED, _("请先登录"))
     gw = get_gateway(gateway)
+    kind = kind or default_kind(gateway)
+    if kind not in gw.kinds:
+        raise errors.payment_kind_unavailable()
     order = order_selectors.order_get_for_buyer(user=user, order_id=order_id)  # someone else's order: 404
     lock_order(order.pk)  # two clicks at once make one payment, not two
     if order_selectors.order_status_now(order) != OrderStatus.PENDING_PAYMENT:
@@ -97,15 +136,17 @@ def payment_create(*, user: Any, order_id: int, gateway: str) -> Payment:
     amount = order.payable_fen
     if not isinstance(amount, int) or amount <= 0:
         raise errors.order_amount_invalid()
-    existing = Payment.objects.filter(order=order, gateway=gateway, status=PaymentStatus.CREATED,
+    existing = Payment.objects.filter(order=order, gateway=gateway, kind=kind, status=PaymentStatus.CREATED,
                                       amount_fen=amount).first()
     if existing is not None:
         return existing
-    payment = Payment.objects.create(order=order, payer=user, gateway=gateway, amount_fen=amount,
-                                     payment_no=_new_no("P"))
-    payment.client_data = gw.create_payment(payment).as_dict()
+    context = _pay_context(gw, user=user, kind=kind, order=order, client_ip=client_ip, return_url=return_url)
+    payment = Payment.objects.create(order=order, payer=user, gateway=gateway, kind=kind, amount_fen=amount,
+                                     payment_no=_new_no("P"), next_query_at=timezone.now() + QUERY_AFTER)
+    payment.client_data = gw.create_payment(payment, context).as_dict()
     payment.save(update_fields=["client_data", "updated_at"])
-    track("payment.create", user=user, obj=payment, order_id=order.pk, gateway=gateway, amount_fen=amount)
+    track("payment.create", user=user, obj=payment, order_id=order.pk, gateway=gateway, amount_fen=amount,
+          kind=kind)
     return payment
 
 
@@ -207,7 +248,8 @@ def _log_verified_rejection(gateway: str, note: VerifiedNotification, raw: str, 
 
 
 @transaction.atomic
-def _apply_notification(gateway: str, note: VerifiedNotification, raw: str, kept: dict[str, str]) -> CallbackOutcome:
+def _apply_notification(gateway: str, note: VerifiedNotification, raw: str, kept: dict[str, str],
+                        found_by_query: bool = False) -> CallbackOutcome:
     payment_pk = Payment.objects.filter(payment_no=note.out_trade_no, gateway=gateway).values_list(
         "pk", flat=True).first()
     if payment_pk is None:
@@ -229,8 +271,8 @@ def _apply_notification(gateway: str, note: VerifiedNotification, raw: str, kept
 
     if note.status != NotifyStatus.SUCCESS:
         if note.status == NotifyStatus.CLOSED and payment.status == PaymentStatus.CREATED:
-            PAYMENT_MACHINE.move(payment, PaymentStatus.CLOSED, note=msg("payment.gateway_closed"),
-                                 closed_at=timezone.now())
+            PAYMENT_MACHINE.move(payment, PaymentStatus.CLOSED, closed_at=timezone.now(), next_query_at=None,
+                                 note=msg("payment.query_closed" if found_by_query else "payment.gateway_closed"))
         log(CallbackResult.IGNORED)
         track("payment.callback_ignored", obj=payment, gateway=gateway, status=str(note.status))
         return CallbackOutcome(True, CallbackResult.IGNORED, payment_no=payment.payment_no)
@@ -241,8 +283,9 @@ def _apply_notification(gateway: str, note: VerifiedNotification, raw: str, kept
         return CallbackOutcome(True, CallbackResult.DUPLICATE, payment_no=payment.payment_no)
 
     try:
-        payment = PAYMENT_MACHINE.move(payment, PaymentStatus.SUCCEEDED, note=msg("payment.gateway_paid"),
-                                       gateway_txn_id=note.gateway_txn_id, paid_at=timezone.now())
+        payment = PAYMENT_MACHINE.move(
+            payment, PaymentStatus.SUCCEEDED, gateway_txn_id=note.gateway_txn_id, paid_at=timezone.now(),
+            next_query_at=None, note=msg("payment.query_paid" if found_by_query else "payment.gateway_paid"))
     except DomainError as exc:  # pragma: no cover - the row lock makes this unreachable
         raise rejected(ErrorCode.PAYMENT_STATE_CHANGED, _("支付单状态已变化")) from exc
     refund_reason = _mark_order_paid(payment)
@@ -412,7 +455,7 @@ def refund_apply_result(*, refund_id: int, result: RefundResult) -> Refund:
             refund.refresh_from_db()
         else:
             refund = REFUND_MACHINE.move(refund, RefundStatus.PROCESSING, note=msg("refund.gateway_accepted"),
-                                         gateway_refund_id=gateway_refund_id)
+                                         gateway_refund_id=gateway_refund_id, next_query_at=now + QUERY_AFTER)
         track("refund.processing", obj=refund, order_id=refund.order_id)
         return refund
     if result.status == RefundStatus.SUCCEEDED:
@@ -474,3 +517,163 @@ def refund_retry(*, refund_no: str, actor: Any = None) -> Refund:
     track("refund.retry", user=actor, obj=refund, order_id=refund.order_id)
     refund.refresh_from_db()
     return refund
+
+
+# --- refund notifications and queries ----------------------------------------------------------------------------
+
+
+def _log_callback(*, gateway: str, kind: str, notify_id: str | None, payment: Payment | None, raw: str,
+                  kept: dict[str, str], verified: bool, result: str, error_code: str = "", out_trade_no: str = "",
+                  txn: str = "", amount_fen: int | None = None) -> None:
+    """One row of the callback log; a redelivery of a logged notification only counts the delivery."""
+    try:
+        with transaction.atomic():
+            PaymentCallback.objects.create(
+                gateway=gateway, kind=kind, notify_id=notify_id, payment=payment, out_trade_no=out_trade_no,
+                gateway_txn_id=txn, amount_fen=amount_fen, raw_body=raw, headers=kept, verified=verified,
+                result=result, error_code=error_code)
+    except IntegrityError:
+        PaymentCallback.objects.filter(gateway=gateway, notify_id=notify_id).update(deliveries=F("deliveries") + 1)
+
+
+def refund_handle_callback(*, gateway: str, headers: Mapping[str, str], body: bytes) -> CallbackOutcome:
+    """Verify and apply one refund notification (WeChat Pay REFUND.SUCCESS / ABNORMAL / CLOSED) on its own
+    callback. Idempotent like payment notifications: a redelivery returns the first result; a notification for a
+    refund already final changes nothing. A refund we do not know, of another merchant, or with another amount is
+    refused and nothing changes."""
+    gw = get_gateway(gateway)
+    raw = body.decode("utf-8", errors="replace")[:20000]
+    kept = _signature_headers(headers)
+    try:
+        note = gw.verify_refund_callback(headers, body)
+    except CallbackRejected as exc:
+        with transaction.atomic():
+            _log_callback(gateway=gateway, kind=CallbackKind.REFUND, notify_id=None, payment=None, raw=raw,
+                          kept=kept, verified=False, result=CallbackResult.REJECTED, error_code=exc.code)
+            track("refund.callback_rejected", gateway=gateway, code=exc.code)
+        return CallbackOutcome(False, CallbackResult.REJECTED, exc.code, str(exc.message))
+    try:
+        return _apply_refund_notification(gateway, note, raw, kept)
+    except CallbackRejected as exc:
+        with transaction.atomic():
+            refund = Refund.objects.filter(refund_no=note.out_refund_no, payment__gateway=gateway).first()
+            _log_callback(gateway=gateway, kind=CallbackKind.REFUND, notify_id=note.notify_id,
+                          payment=refund.payment if refund else None, raw=raw, kept=kept, verified=True,
+                          result=CallbackResult.REJECTED, error_code=exc.code, out_trade_no=note.out_trade_no,
+                          txn=note.gateway_refund_id, amount_fen=note.amount_fen)
+            track("refund.callback_rejected", gateway=gateway, code=exc.code)
+        return CallbackOutcome(False, CallbackResult.REJECTED, exc.code, str(exc.message), note.out_trade_no)
+
+
+@transaction.atomic
+def _apply_refund_notification(gateway: str, note: RefundNotification, raw: str,
+                               kept: dict[str, str]) -> CallbackOutcome:
+    found = Refund.objects.filter(refund_no=note.out_refund_no, payment__gateway=gateway).values_list(
+        "pk", "payment_id").first()
+    if found is None:
+        raise rejected(ErrorCode.UNKNOWN_REFUND, _("退款单不存在"))
+    payment = lock_payment(found[1])  # redeliveries of this refund's notifications queue here
+    refund = lock_refund(found[0])
+    if payment.payment_no != note.out_trade_no:
+        raise rejected(ErrorCode.TXN_MISMATCH, _("退款通知与支付单不一致"))
+    if note.amount_fen != refund.amount_fen:
+        raise rejected(ErrorCode.AMOUNT_MISMATCH, _("通知金额与退款单金额不一致"))
+    first = PaymentCallback.objects.filter(gateway=gateway, notify_id=note.notify_id).first()
+    if first is not None:
+        PaymentCallback.objects.filter(pk=first.pk).update(deliveries=F("deliveries") + 1)
+        return CallbackOutcome(first.result != CallbackResult.REJECTED, first.result, first.error_code,
+                               payment_no=payment.payment_no, replay=True)
+    was_open = refund.status in (RefundStatus.PENDING, RefundStatus.PROCESSING)
+    error = "" if note.status != RefundStatus.FAILED else str(note.raw.get("refund_status") or "refund_failed")
+    refund = refund_apply_result(refund_id=refund.pk, result=RefundResult(
+        note.status, gateway_refund_id=note.gateway_refund_id, error_code=error,
+        error_message=str(note.raw.get("user_received_account") or "")[:200] if error else ""))
+    if not was_open:
+        result = CallbackResult.DUPLICATE
+    elif refund.status == RefundStatus.PROCESSING:
+        result = CallbackResult.IGNORED
+    else:
+        result = CallbackResult.PROCESSED
+    _log_callback(gateway=gateway, kind=CallbackKind.REFUND, notify_id=note.notify_id, payment=payment, raw=raw,
+                  kept=kept, verified=True, result=result, out_trade_no=note.out_trade_no,
+                  txn=note.gateway_refund_id, amount_fen=note.amount_fen)
+    track("refund.callback", obj=refund, order_id=refund.order_id, gateway=gateway, status=str(refund.status))
+    return CallbackOutcome(True, result, payment_no=payment.payment_no)
+
+
+def _backoff(queries: int) -> dt.timedelta:
+    """5, 10, 20 ... minutes between queries, at most 6 hours: asked until the provider says something final."""
+    return min(QUERY_AFTER * (2 ** min(queries, 10)), QUERY_BACKOFF_MAX)
+
+
+def refund_query(*, refund_id: int) -> Refund:
+    """Ask the provider about a processing refund and record the answer; still processing: ask again later
+    (backing off, never giving up)."""
+    refund = Refund.objects.select_related("payment").get(pk=refund_id)
+    if refund.status != RefundStatus.PROCESSING:
+        return refund
+    result = get_gateway(refund.payment.gateway).refund_query(refund)  # a network call: outside a transaction
+    refund = refund_apply_result(refund_id=refund.pk, result=result)
+    if refund.status == RefundStatus.PROCESSING:
+        Refund.objects.filter(pk=refund.pk, status=RefundStatus.PROCESSING).update(
+            queries=F("queries") + 1, next_query_at=timezone.now() + _backoff(refund.queries + 1))
+        refund.refresh_from_db()
+    return refund
+
+
+# --- order query and close ---------------------------------------------------------------------------------------
+
+
+def payment_query(*, payment_id: int) -> Payment:
+    """Ask the provider about a payment no notification has told us about. Found paid (or closed): booked exactly
+    as the notification would have been. Still open while its order can no longer be paid: closed at the provider.
+    Otherwise asked again later, backing off."""
+    payment = Payment.objects.get(pk=payment_id)
+    if payment.status != PaymentStatus.CREATED:
+        return payment
+    gw = get_gateway(payment.gateway)
+    note = gw.query(payment)
+    if note is not None:
+        try:
+            _apply_notification(payment.gateway, note, "", {}, found_by_query=True)
+        except CallbackRejected as exc:  # e.g. the provider's amount is not ours: an operator must look
+            _log_verified_rejection(payment.gateway, note, "", {}, exc)
+        payment.refresh_from_db()
+        if payment.status != PaymentStatus.CREATED:
+            track("payment.query_found", obj=payment, order_id=payment.order_id, status=str(payment.status))
+            return payment
+    if order_selectors.order_status_now(payment.order) != OrderStatus.PENDING_PAYMENT:
+        return payment_close(payment_id=payment.pk)
+    Payment.objects.filter(pk=payment.pk, status=PaymentStatus.CREATED).update(
+        queries=F("queries") + 1, next_query_at=timezone.now() + _backoff(payment.queries + 1))
+    payment.refresh_from_db()
+    return payment
+
+
+def payment_close(*, payment_id: int) -> Payment:
+    """Close an open payment at its provider (the order was cancelled or expired) and here. If the provider
+    refuses (the buyer paid meanwhile), the payment is asked about again: a late payment is booked and, since the
+    order no longer takes it, refunded."""
+    payment = Payment.objects.get(pk=payment_id)
+    if payment.status != PaymentStatus.CREATED:
+        return payment
+    closed = get_gateway(payment.gateway).close(payment)  # a network call: outside a transaction
+    with transaction.atomic():
+        payment = lock_payment(payment.pk)
+        if payment.status != PaymentStatus.CREATED:
+            return payment
+        if closed:
+            payment = PAYMENT_MACHINE.move(payment, PaymentStatus.CLOSED, note=msg("payment.order_cancelled"),
+                                           closed_at=timezone.now(), next_query_at=None)
+            track("payment.closed", obj=payment, order_id=payment.order_id, gateway=payment.gateway)
+        else:
+            Payment.objects.filter(pk=payment.pk).update(
+                queries=F("queries") + 1, next_query_at=timezone.now() + _backoff(payment.queries + 1))
+    return payment
+
+
+def on_order_cancelled(event: Any) -> None:
+    """orders' `cancelled` moment: close the order's open payments at their providers (after this commits)."""
+    for pk in Payment.objects.filter(order_id=event.order_id, status=PaymentStatus.CREATED).values_list(
+            "pk", flat=True):
+        _queue("payment_close_task", pk)

@@ -3,17 +3,25 @@ signed notification; the page then polls the payment's status until the callback
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from quanzi.core.errors import DomainError
 from quanzi.core.money import format_yuan
 from quanzi.core.pages import call_service
 from quanzi.payments import errors as errors_
 from quanzi.payments import selectors, services
-from quanzi.payments.enums import GatewayName
+from quanzi.payments.enums import GatewayName, PaymentStatus
+from quanzi.payments.errors import ErrorCode
 from quanzi.payments.gateways import available_gateways
+from quanzi.payments.gateways.sandbox import bridge_payment_no
 from quanzi.payments.models import Payment
 
 
@@ -52,3 +60,42 @@ def sandbox_pay(request: HttpRequest, payment_no: str) -> HttpResponse:
 def sandbox_status(request: HttpRequest, payment_no: str) -> HttpResponse:
     payment = selectors.payment_get_for_payer(user=request.user, payment_no=payment_no)
     return render(request, "payments/_sandbox_status.html", _context(payment, sent=True))
+
+
+# --- the sandbox's stand-in for WeChat's JS bridge (JSAPI kind), and the cashier's status check ------------------
+
+
+def sandbox_bridge_js(request: HttpRequest) -> HttpResponse:
+    """The sandbox WeixinJSBridge shim: served only while the sandbox gateway is on."""
+    if GatewayName.SANDBOX not in available_gateways():
+        raise errors_.gateway_unavailable(GatewayName.SANDBOX)
+    return render(request, "payments/sandbox_bridge.js", {
+        "confirm_url": reverse("payments:sandbox_bridge_confirm"), "sheet_title": _("微信支付（沙箱）"),
+        "confirm_text": _("确认支付"), "cancel_text": _("取消")}, content_type="text/javascript; charset=utf-8")
+
+
+@login_required
+@require_POST
+def sandbox_bridge_confirm(request: HttpRequest) -> JsonResponse:
+    """The shim's "pay": the JSAPI parameters come back with their sandbox paySign; a valid one confirms the
+    buyer's own payment through the sandbox bank (its signed notification follows, as WeChat Pay's would)."""
+    try:
+        params: Any = json.loads(request.body or b"{}")
+    except ValueError:
+        params = None
+    payment_no = bridge_payment_no(params) if isinstance(params, dict) else None
+    if payment_no is None:
+        return JsonResponse({"code": ErrorCode.BAD_SIGNATURE, "message": _("签名校验失败")}, status=400)
+    try:
+        payment = services.sandbox_confirm(user=request.user, payment_no=payment_no)
+    except DomainError as exc:
+        return JsonResponse({"code": exc.code, "message": str(exc.message)}, status=exc.status)
+    return JsonResponse({"ok": True, "payment_no": payment.payment_no})
+
+
+@login_required
+def payment_state(request: HttpRequest, payment_no: str) -> JsonResponse:
+    """Whether the buyer's payment has been booked (the cashier waits for the notification with this)."""
+    payment = selectors.payment_get_for_payer(user=request.user, payment_no=payment_no)
+    return JsonResponse({"status": payment.status,
+                         "paid": payment.status in (PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED)})

@@ -6,6 +6,7 @@ to verify a notification (signature first, then the fields), and to refund.
 
 from __future__ import annotations
 
+import datetime as dt
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -55,6 +56,41 @@ class RefundResult:
 
 
 @dataclass(frozen=True)
+class RefundNotification:
+    """A verified refund notification (WeChat Pay's REFUND.SUCCESS / ABNORMAL / CLOSED)."""
+
+    notify_id: str
+    out_refund_no: str
+    out_trade_no: str
+    gateway_refund_id: str
+    amount_fen: int
+    status: RefundStatus  # SUCCEEDED, FAILED, or PROCESSING (nothing final yet)
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PayContext:
+    """Where the buyer pays: the payment kind and what that kind needs (an openid for JSAPI and mini programs,
+    the buyer's IP for H5), and when the provider must stop accepting the payment."""
+
+    kind: str = ""
+    openid: str = ""
+    client_ip: str = ""
+    expires_at: dt.datetime | None = None
+    return_url: str = ""
+
+
+@dataclass(frozen=True)
+class BillRow:
+    """One line of a provider's trade bill: a payment or a refund, by our number, with the amount in fen."""
+
+    kind: str  # "payment" or "refund"
+    ref: str  # our payment_no (out_trade_no) or refund_no (out_refund_no)
+    amount_fen: int
+    gateway_txn_id: str = ""
+
+
+@dataclass(frozen=True)
 class Ack:
     """The HTTP answer a gateway expects from our callback endpoint."""
 
@@ -67,7 +103,7 @@ class Gateway(ABC):
     name: ClassVar[str]
 
     @abstractmethod
-    def create_payment(self, payment: Payment) -> PaymentIntent: ...
+    def create_payment(self, payment: Payment, context: PayContext | None = None) -> PaymentIntent: ...
 
     @abstractmethod
     def verify_callback(self, headers: Mapping[str, str], body: bytes) -> VerifiedNotification:
@@ -78,6 +114,35 @@ class Gateway(ABC):
 
     @abstractmethod
     def ack(self, ok: bool, code: str = "", message: str = "") -> Ack: ...
+
+    # -- live operations: defaults for a gateway without them (the sandbox) ----------------------------------------
+    kinds: ClassVar[tuple[str, ...]] = ()
+
+    def appid_for(self, kind: str) -> str:
+        """The WeChat appid a JSAPI / mini-program payment of this gateway is made under ("" when none)."""
+        return ""
+
+    def close(self, payment: Payment) -> bool:
+        """Close the provider's trade so it can no longer be paid. True when closed (or already closed / never
+        created there); False when the provider refused (e.g. already paid: the query job books it)."""
+        return True
+
+    def query(self, payment: Payment) -> VerifiedNotification | None:
+        """Ask the provider about a trade (a lost notification). A `VerifiedNotification` (its notify_id is
+        `query:<txn>:<state>`, so asking twice books once) for a paid or closed trade, None while still open."""
+        return None
+
+    def refund_query(self, refund: Refund) -> RefundResult:
+        """Ask the provider how a refund stands. The default submits it again under the same refund number, which
+        the providers treat as the idempotency key (the sandbox)."""
+        return self.refund(refund)
+
+    def verify_refund_callback(self, headers: Mapping[str, str], body: bytes) -> RefundNotification:
+        raise rejected(ErrorCode.BAD_BODY, _("该支付方式没有退款通知"))
+
+    def bill(self, day: dt.date) -> list[BillRow] | None:
+        """The provider's trade bill of a day (payments and refunds), or None when it has no bills (the sandbox)."""
+        return None
 
 
 def header(headers: Mapping[str, str], name: str) -> str:

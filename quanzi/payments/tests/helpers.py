@@ -202,3 +202,29 @@ def alipay_callback(*, out_trade_no: str, total_amount: str, trade_no: str = "20
     params["sign_type"] = "RSA2"
     params.update(tamper or {})
     return urlencode(params).encode()
+
+
+def wechat_refund_callback(*, out_refund_no: str, out_trade_no: str, refund: int, total: int,
+                           refund_status: str = "SUCCESS", refund_id: str = "50000000382019052709732678859",
+                           notify_id: str | None = None, mchid: str = "1900000109", key: str = APIV3_KEY,
+                           signer: str = "wechat-platform") -> tuple[dict[str, str], bytes]:
+    """A WeChat Pay v3 refund notification (REFUND.SUCCESS / REFUND.ABNORMAL / REFUND.CLOSED) as the platform
+    sends it to the refund's notify_url: the refund resource encrypted under the APIv3 key (associated data
+    "refund"), the envelope signed with the platform key."""
+    resource = {"mchid": mchid, "out_trade_no": out_trade_no, "transaction_id": "4200000000202611250000000001",
+                "out_refund_no": out_refund_no, "refund_id": refund_id, "refund_status": refund_status,
+                "success_time": "2026-11-30T18:30:00+08:00", "user_received_account": "招商银行信用卡0403",
+                "amount": {"total": total, "refund": refund, "payer_total": total, "payer_refund": refund}}
+    nonce = uuid.uuid4().hex[:12]
+    ciphertext = AESGCM(key.encode()).encrypt(nonce.encode(), json.dumps(resource).encode(), b"refund")
+    envelope = {"id": notify_id or str(uuid.uuid4()), "create_time": "2026-11-30T18:30:01+08:00",
+                "resource_type": "encrypt-resource", "event_type": f"REFUND.{refund_status}",
+                "summary": "退款成功", "resource": {"original_type": "refund", "algorithm": "AEAD_AES_256_GCM",
+                                                 "ciphertext": base64.b64encode(ciphertext).decode(),
+                                                 "associated_data": "refund", "nonce": nonce}}
+    body = json.dumps(envelope, ensure_ascii=False)
+    ts, sig_nonce = str(int(time.time())), uuid.uuid4().hex
+    headers = {"Wechatpay-Signature": rsa_sha256_sign(rsa_pair(signer)[0], f"{ts}\n{sig_nonce}\n{body}\n"),
+               "Wechatpay-Timestamp": ts, "Wechatpay-Nonce": sig_nonce, "Wechatpay-Serial": WECHAT_PUBKEY_ID,
+               "Wechatpay-Signature-Type": "WECHATPAY2-SHA256-RSA2048", "Content-Type": "application/json"}
+    return headers, body.encode()
