@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from quanzi.aftersales import services
+from quanzi.aftersales.enums import AfterSaleStatus
 from quanzi.aftersales.models import (
     AfterSaleLine,
     AfterSalePhoto,
@@ -20,7 +21,7 @@ from quanzi.aftersales.models import (
     ReviewModeration,
     ReviewPhoto,
 )
-from quanzi.core.admin_base import ReadOnlyInline
+from quanzi.core.admin_base import Figure, QuanziModelAdmin, ReadOnlyInline, dashboard_figures, queue_figure
 from quanzi.core.errors import DomainError
 from quanzi.core.messages import msg
 
@@ -47,7 +48,7 @@ class AfterSaleStatusChangeInline(ReadOnlyInline):
 
 
 @admin.register(AfterSaleRequest)
-class AfterSaleRequestAdmin(admin.ModelAdmin):
+class AfterSaleRequestAdmin(QuanziModelAdmin):
     list_display = ("number", "order", "buyer", "merchant", "kind", "reason", "amount_fen", "status", "created_at")
     list_filter = ("status", "kind", "reason")
     search_fields = ("number", "order__number", "refund_no")
@@ -90,7 +91,7 @@ class ReviewModerationInline(ReadOnlyInline):
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(QuanziModelAdmin):
     list_display = ("id", "product", "buyer", "rating", "status", "shown_fold_reason", "created_at")
     list_filter = ("status", "rating")
     search_fields = ("text", "product__title")
@@ -129,3 +130,16 @@ class ReviewAdmin(admin.ModelAdmin):
     def unfold(self, request: HttpRequest, queryset: QuerySet[Review]) -> None:
         n = self._apply(request, queryset, services.review_unfold, reason=msg("review.unfolded_by_operator"))
         self.message_user(request, _("已取消折叠 %(n)d 条评价") % {"n": n})
+
+
+def _dashboard(today: Any) -> list[Figure]:
+    waiting = AfterSaleRequest.objects.filter(status=AfterSaleStatus.REQUESTED).count()
+    refunding = AfterSaleRequest.objects.filter(status=AfterSaleStatus.REFUNDING).count()
+    return [
+        queue_figure(_("待商家处理的售后"), waiting, "/admin/aftersales/aftersalerequest/?status__exact=requested"),
+        queue_figure(_("售后退款中（可重新提交）"), refunding,
+                     "/admin/aftersales/aftersalerequest/?status__exact=refunding"),
+    ]
+
+
+dashboard_figures("60-aftersales", _dashboard)

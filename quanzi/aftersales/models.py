@@ -16,6 +16,7 @@ from quanzi.aftersales.enums import (
     ReviewStatus,
 )
 from quanzi.core.messages import shown
+from quanzi.core.money import format_yuan
 
 
 class AfterSaleRequest(models.Model):
@@ -75,6 +76,9 @@ class AfterSaleLine(models.Model):
             models.CheckConstraint(condition=Q(quantity__gt=0), name="aftersale_line_quantity_positive"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.order_line} · {format_yuan(self.amount_fen)}"
+
 
 class AfterSalePhoto(models.Model):
     request = models.ForeignKey(AfterSaleRequest, on_delete=models.CASCADE, related_name="photos",
@@ -86,6 +90,9 @@ class AfterSalePhoto(models.Model):
         verbose_name = _("售后凭证图片")
         verbose_name_plural = _("售后凭证图片")
         ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.request} · {self.pk}"
 
 
 class AfterSaleStatusChange(models.Model):
@@ -104,6 +111,9 @@ class AfterSaleStatusChange(models.Model):
         verbose_name = _("售后状态记录")
         verbose_name_plural = _("售后状态记录")
         ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M}"
 
     @property
     def display_text(self) -> str:
@@ -156,6 +166,9 @@ class ReviewPhoto(models.Model):
         verbose_name_plural = _("评价图片")
         ordering = ["id"]
 
+    def __str__(self) -> str:
+        return f"{self.review} · {self.pk}"
+
 
 class ReviewModeration(models.Model):
     """Append-only log of fold / unfold decisions: a review is never deleted."""
@@ -174,6 +187,9 @@ class ReviewModeration(models.Model):
         verbose_name = _("评价审核记录")
         verbose_name_plural = _("评价审核记录")
         ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} · {self.created_at:%Y-%m-%d %H:%M}"
 
     @property
     def display_text(self) -> str:

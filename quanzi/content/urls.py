@@ -4,7 +4,6 @@ from quanzi.content import calendar_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("search/", views.search, name="search"),
     path("compose/", views.compose, name="compose"),
     path("c/<slug:slug>/", views.community_page, name="community"),
     path("c/<slug:slug>/events/", views.community_events, name="community-events"),

@@ -97,18 +97,6 @@ def member_posts(request: HttpRequest, user_id: int) -> HttpResponse:
     return render(request, "content/_member_posts.html", {"page": page, "member_id": user_id})
 
 
-def search(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "").strip()
-    user = _user(request)
-    communities: list[Community] = []
-    finder = getattr(community_selectors, "community_search", None)
-    if q and finder is not None:
-        communities = list(finder(user=user, q=q)[:5])
-    page = page_of(request, selectors.search_posts(q=q, viewer=user))
-    return render(request, "content/search.html", {"q": q, "communities": communities, "page": page,
-                                                   "nav": "discover"})
-
-
 # --- a post ---------------------------------------------------------------------------------------------
 
 

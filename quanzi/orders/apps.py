@@ -9,7 +9,10 @@ class OrdersConfig(AppConfig):
 
     def ready(self) -> None:
         from quanzi.catalog import hooks
+        from quanzi.orders import notices
         from quanzi.orders.selectors import stock_held_expired
 
         # units held by unpaid orders past their deadline read as free on product pages and in the API at once
         hooks.stock_freed("orders.expired_unpaid", stock_held_expired)
+        # the buyer's and the merchant's notifications of an order's moments (paid, shipped, delivered)
+        notices.register()

@@ -18,7 +18,8 @@ Two kinds:
 
 Moments: `paid` (the order took a verified payment), `cancelled` (cancelled or expired unpaid), `refunded` (once
 per refund booked on a kept order, with the split per line and per adjustment source), `completed` (the
-after-sales window closed: commissions and points become final).
+after-sales window closed: commissions and points become final), `shipped` and `delivered` (first reached, once
+per order: a move back after a rejected after-sales request makes none; the buyer's notifications, orders.notices).
 
 And the checkout page (`orders.views.checkout`), where the buyer picks what the plug-ins offer:
 
@@ -46,7 +47,9 @@ class Moment:
     CANCELLED = "cancelled"
     REFUNDED = "refunded"
     COMPLETED = "completed"
-    ALL = (PAID, CANCELLED, REFUNDED, COMPLETED)
+    SHIPPED = "shipped"
+    DELIVERED = "delivered"
+    ALL = (PAID, CANCELLED, REFUNDED, COMPLETED, SHIPPED, DELIVERED)
 
 
 @dataclass(frozen=True)

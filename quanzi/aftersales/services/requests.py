@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from quanzi.aftersales import errors, rules, selectors
+from quanzi.aftersales import errors, notices, rules, selectors
 from quanzi.aftersales.enums import MERCHANT_FAULT_REASONS, AfterSaleKind, AfterSaleReason, AfterSaleStatus
 from quanzi.aftersales.errors import ErrorCode
 from quanzi.aftersales.locks import lock_request
@@ -256,6 +256,7 @@ def aftersale_request_create(*, user: Any, order_id: int, kind: str, reason: str
     _audit(req, "", AfterSaleStatus.REQUESTED, user, msg("aftersale.requested", reason=reason))
     _save_photos(req, list(photos or []))
     _order_hold(order.pk, actor=user, number=req.number)
+    notices.request_created(req)
     track("aftersale.request", user=user, obj=req, order_id=order.pk, kind=kind, reason=reason,
           amount_fen=amount_fen)
     return req
@@ -300,6 +301,7 @@ def aftersale_return_ship(*, user: Any, request_id: int, carrier: str, tracking_
         raise errors.return_ship_expired()
     req = _move(req, AfterSaleStatus.RETURN_SHIPPED, actor=user, note=f"{carrier} {tracking_no}",
                 return_carrier=carrier, return_tracking_no=tracking_no)
+    notices.return_shipped(req)
     track("aftersale.return_ship", user=user, obj=req, carrier=carrier)
     return req
 
@@ -312,6 +314,7 @@ def aftersale_approve(*, user: Any, request_id: int) -> AfterSaleRequest:
     """The merchant agrees: a refund-only request is refunded at once; a return waits for the goods."""
     req = _merchant_request(user, request_id)
     req = _move(req, AfterSaleStatus.APPROVED, actor=user, note=msg("aftersale.approved"))
+    notices.request_approved(req)
     if req.kind == AfterSaleKind.REFUND_ONLY:
         req = _refund(req, actor=user)
     else:
@@ -332,6 +335,7 @@ def aftersale_reject(*, user: Any, request_id: int, reason: str) -> AfterSaleReq
         raise errors.reject_reason_required()
     req = _move(req, AfterSaleStatus.REJECTED, actor=user, note=reason, reject_reason=reason)
     _order_release(req, actor=user)
+    notices.request_rejected(req)
     track("aftersale.reject", user=user, obj=req)
     return req
 

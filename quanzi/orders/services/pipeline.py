@@ -79,12 +79,14 @@ _MOMENT_OF_MOVE: dict[tuple[str | None, str], str] = {
     (OrderStatus.PENDING_PAYMENT, OrderStatus.PAID): hooks.Moment.PAID,
     (OrderStatus.PENDING_PAYMENT, OrderStatus.CANCELLED): hooks.Moment.CANCELLED,
     (None, OrderStatus.COMPLETED): hooks.Moment.COMPLETED,
+    (None, OrderStatus.SHIPPED): hooks.Moment.SHIPPED,
+    (None, OrderStatus.DELIVERED): hooks.Moment.DELIVERED,
 }
 
 
 def _move(order: Order, to: str, *, actor: Any = None, reason: Text = "", **fields: Any) -> Order:
     """Move `order` (already locked) through the order state machine (conditional update + audit row) and write
-    the lifecycle moment the move makes, if any (paid, cancelled, completed: once per order). `reason` is one of
+    the lifecycle moment the move makes, if any (paid, cancelled, completed, shipped, delivered: once per order). `reason` is one of
     our messages (shown in the reader's language) or text a person typed."""
     before = order.status
     order = ORDER_MACHINE.move(order, to, actor=actor, note=reason, **fields)
