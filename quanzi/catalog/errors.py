@@ -39,6 +39,7 @@ class ErrorCode(StrEnum):
     PRODUCT_NOT_FOUND = "product_not_found"
     PRODUCT_OFF_SHELF = "product_off_shelf"
     SKU_NOT_FOUND = "sku_not_found"
+    TOO_MANY_IMAGES = "too_many_images"
     TOO_MANY_TAGS = "too_many_tags"
 
 

@@ -55,6 +55,8 @@ class ErrorCode(StrEnum):
     REFUND_EXCEEDS_PAID = "refund_exceeds_paid"
     REFUND_LINES_MISMATCH = "refund_lines_mismatch"
     REFUND_REF_REUSED = "refund_ref_reused"
+    SHEET_INVALID = "sheet_invalid"  # a batch-shipping sheet that cannot be read (web.merchant_sheets)
+    SHEET_TOO_LARGE = "sheet_too_large"
     SHIPPING_TEMPLATE_NOT_FOUND = "shipping_template_not_found"
     SKU_NOT_FOUND = "sku_not_found"
 

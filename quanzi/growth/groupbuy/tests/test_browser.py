@@ -125,7 +125,7 @@ def test_open_share_join_through_the_link_pay_succeed_ship_and_a_short_group_ref
     # The merchant ships the leader's order from the console: the hold is gone.
     _login(page, merchant.user, "/shop/merchant/")
     row = page.locator(f"#order-{first.pk}")
-    row.locator("input[name=carrier]").fill("顺丰速运")
+    row.locator("select[name=carrier]").select_option("sf")  # the carrier list (orders/carriers.py)
     row.locator("input[name=tracking_no]").fill("SF1234567890")
     row.get_by_role("button", name="发货").click()
     expect(page.locator(f"#order-{first.pk}")).to_contain_text("SF1234567890")
