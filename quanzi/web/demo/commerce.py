@@ -333,7 +333,8 @@ def _place(world: DemoWorld, rng: random.Random, shop: Shop, buyer: User, when: 
                         note=rng.choice(["", "", "", "请尽快发货", "送人的，不要放价格单"]))
     if checkout is None:
         return []
-    placed = list(checkout.orders.all())
+    # buyer, merchant and lines are read at every later step of the order's life: fetched once here
+    placed = list(checkout.orders.select_related("buyer", "merchant__user").prefetch_related("lines"))
     if any(ln.share_token or ln.post_id for o in placed for ln in o.lines.all()):
         world.counts["credited"] = world.counts.get("credited", 0) + 1
     return placed
