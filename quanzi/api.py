@@ -35,6 +35,7 @@ from quanzi.payments.api import router as payments_router
 from quanzi.referrals.distribution.api import router as distribution_router
 from quanzi.referrals.invites.api import router as invites_router
 from quanzi.settlements.api import router as settlements_router
+from quanzi.wxlogin.api import router as wxlogin_router
 
 logger = logging.getLogger("quanzi.api")
 
@@ -149,6 +150,7 @@ def health(request: HttpRequest) -> dict[str, str]:
 
 
 api.add_router("/accounts", accounts_router)
+api.add_router("/wxlogin", wxlogin_router)
 api.add_router("/communities", communities_router)
 api.add_router("/content", content_router)
 api.add_router("/catalog", catalog_router)

@@ -24,11 +24,13 @@ from quanzi.payments.errors import ErrorCode as PaymentsCode
 from quanzi.referrals.distribution.errors import ErrorCode as DistributionCode
 from quanzi.referrals.invites.errors import ErrorCode as InvitesCode
 from quanzi.settlements.errors import ErrorCode as SettlementsCode
+from quanzi.wxlogin.errors import ErrorCode as WxloginCode
 
 # (section, its enum), in the order of the routers
 ERROR_CODES: list[tuple[str, type[StrEnum]]] = [
     ("any endpoint", CoreCode),
     ("/accounts", AccountsCode),
+    ("/wxlogin", WxloginCode),
     ("/communities", CommunitiesCode),
     ("/content", ContentCode),
     ("/catalog", CatalogCode),

@@ -1,9 +1,12 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import BaseUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from quanzi.accounts.models import ConsentRecord, Follow, Notification, Persona, User
+from quanzi.core.admin_base import Figure, QuanziModelAdmin, dashboard_figures
 from quanzi.core.images import CLEAN_IMAGE_FORMFIELDS
 
 
@@ -38,12 +41,12 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Persona)
-class PersonaAdmin(admin.ModelAdmin):
+class PersonaAdmin(QuanziModelAdmin):
     list_display = ("user", "gender", "birth_year", "region", "income_band")
 
 
 @admin.register(ConsentRecord)
-class ConsentRecordAdmin(admin.ModelAdmin):
+class ConsentRecordAdmin(QuanziModelAdmin):
     list_display = ("user", "field", "granted", "policy_version", "created_at")
     list_filter = ("field", "granted")
 
@@ -58,7 +61,7 @@ admin.site.register(Follow)
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(QuanziModelAdmin):
     list_display = ("recipient", "kind", "shown_text", "actor", "read_at", "created_at")
     list_filter = ("kind",)
     search_fields = ("text",)
@@ -67,3 +70,11 @@ class NotificationAdmin(admin.ModelAdmin):
     @admin.display(description=_("内容"))
     def shown_text(self, obj: Notification) -> str:
         return obj.display_text  # in the operator's language
+
+
+def _dashboard(today: Any) -> list[Figure]:
+    joined = User.objects.filter(date_joined__gte=today).count()
+    return [Figure(_("今日新注册"), str(joined), f"/admin/accounts/user/?date_joined__date={today.date().isoformat()}")]
+
+
+dashboard_figures("20-accounts", _dashboard)

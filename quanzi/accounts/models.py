@@ -57,6 +57,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     def __str__(self) -> str:
         return self.nickname or self.phone or self.email or f"user-{self.pk}"
 
+    def get_short_name(self) -> str:
+        """The name the admin greets (欢迎，运营) and Django's auth pages show: the nickname, as elsewhere."""
+        return str(self)
+
+    def get_full_name(self) -> str:
+        return str(self)
+
     def _get_session_auth_hash(self, secret: str | None = None) -> str:
         # Django's hash is an HMAC of the password hash; ours adds the epoch once it is non-zero, so sessions made
         # before this change stay valid (epoch 0 gives Django's value) and a bump ends all of them.
@@ -90,6 +97,9 @@ class Persona(models.Model):
         verbose_name = _("用户画像")
         verbose_name_plural = _("用户画像")
 
+    def __str__(self) -> str:
+        return str(self.user)
+
 
 class ConsentRecord(models.Model):
     """Append-only: every grant and every withdrawal of consent for one persona field (PIPL)."""
@@ -105,6 +115,9 @@ class ConsentRecord(models.Model):
         verbose_name_plural = _("授权记录")
         indexes = [models.Index(fields=["user", "field", "created_at"])]
 
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_field_display()}"
+
 
 class Follow(models.Model):
     follower = models.ForeignKey(User, on_delete=models.CASCADE, related_name="following_set")
@@ -118,6 +131,9 @@ class Follow(models.Model):
             models.UniqueConstraint(fields=["follower", "followee"], name="uniq_follow"),
             models.CheckConstraint(condition=~models.Q(follower=models.F("followee")), name="no_self_follow"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.follower} → {self.followee}"
 
 
 class ApiToken(models.Model):

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from quanzi.catalog import services
+from quanzi.catalog.enums import MerchantStatus
 from quanzi.catalog.models import (
     Brand,
     Category,
@@ -17,13 +18,21 @@ from quanzi.catalog.models import (
     Sku,
     StockMovement,
 )
+from quanzi.core.admin_base import (
+    Figure,
+    QuanziModelAdmin,
+    QuanziTabularInline,
+    dashboard_figures,
+    queue_figure,
+    report_done,
+)
 from quanzi.core.errors import DomainError
 from quanzi.core.images import CLEAN_IMAGE_FORMFIELDS
 from quanzi.core.messages import msg
 
 
 @admin.register(Merchant)
-class MerchantAdmin(admin.ModelAdmin):
+class MerchantAdmin(QuanziModelAdmin):
     list_display = ("id", "business_name", "user", "status", "commission_rate", "created_at", "reviewed_at")
     list_filter = ("status",)
     search_fields = ("business_name", "licence_no", "contact_phone")
@@ -37,11 +46,14 @@ class MerchantAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
     def _run(self, request: HttpRequest, queryset: QuerySet[Merchant], fn: Any, **kwargs: Any) -> None:
+        done = 0
         for merchant in queryset:
             try:
                 fn(operator=request.user, merchant_id=merchant.pk, **kwargs)
+                done += 1
             except DomainError as exc:
                 self.message_user(request, f"{merchant}: {exc.message}", messages.ERROR)
+        report_done(self, request, done)
 
     @admin.action(description=_("批准入驻"))
     def approve(self, request: HttpRequest, queryset: QuerySet[Merchant]) -> None:
@@ -53,31 +65,31 @@ class MerchantAdmin(admin.ModelAdmin):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(QuanziModelAdmin):
     list_display = ("id", "name", "parent", "sort")
     search_fields = ("name",)
 
 
 @admin.register(Brand)
-class BrandAdmin(admin.ModelAdmin):
+class BrandAdmin(QuanziModelAdmin):
     list_display = ("id", "name")
     search_fields = ("name",)
 
 
-class SkuInline(admin.TabularInline):
+class SkuInline(QuanziTabularInline):
     model = Sku
     extra = 0
     readonly_fields = ("stock",)  # stock changes only through the ledgered service
 
 
-class ImageInline(admin.TabularInline):
+class ImageInline(QuanziTabularInline):
     model = ProductImage
     extra = 0
     formfield_overrides = CLEAN_IMAGE_FORMFIELDS  # re-encoded like any upload
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(QuanziModelAdmin):
     list_display = ("id", "title", "merchant", "category", "on_shelf", "return_exemption", "created_at")
     list_filter = ("on_shelf", "return_exemption")
     search_fields = ("title",)
@@ -85,7 +97,7 @@ class ProductAdmin(admin.ModelAdmin):
 
 
 @admin.register(StockMovement)
-class StockMovementAdmin(admin.ModelAdmin):
+class StockMovementAdmin(QuanziModelAdmin):
     list_display = ("created_at", "sku", "delta", "reason", "order_id", "actor")
     list_filter = ("reason",)
 
@@ -100,10 +112,18 @@ class StockMovementAdmin(admin.ModelAdmin):
 
 
 @admin.register(ShelfItem)
-class ShelfItemAdmin(admin.ModelAdmin):
+class ShelfItemAdmin(QuanziModelAdmin):
     list_display = ("community", "product", "picked_by", "created_at")
 
 
 @admin.register(PostProduct)
-class PostProductAdmin(admin.ModelAdmin):
+class PostProductAdmin(QuanziModelAdmin):
     list_display = ("post", "product", "added_by", "created_at")
+
+
+def _dashboard(today: Any) -> list[Figure]:
+    applied = Merchant.objects.filter(status=MerchantStatus.APPLIED).count()
+    return [queue_figure(_("待审核商家入驻"), applied, "/admin/catalog/merchant/?status__exact=applied")]
+
+
+dashboard_figures("50-catalog", _dashboard)

@@ -160,6 +160,9 @@ class StockMovement(models.Model):
         verbose_name = _("库存流水")
         verbose_name_plural = _("库存流水")
 
+    def __str__(self) -> str:
+        return f"{self.sku} {self.delta:+d} · {self.get_reason_display()}"
+
 
 class ShelfItem(models.Model):
     """A product picked for a community's shelf by its owner, an admin or a KOL."""
@@ -177,6 +180,9 @@ class ShelfItem(models.Model):
         verbose_name_plural = _("社群货架")
         constraints = [models.UniqueConstraint(fields=["community", "product"], name="uniq_shelf_item")]
 
+    def __str__(self) -> str:
+        return f"{self.product} @ {self.community}"
+
 
 class PostProduct(models.Model):
     """A product card carried by a post."""
@@ -193,3 +199,6 @@ class PostProduct(models.Model):
         verbose_name = _("帖子商品卡")
         verbose_name_plural = _("帖子商品卡")
         constraints = [models.UniqueConstraint(fields=["post", "product"], name="uniq_post_product")]
+
+    def __str__(self) -> str:
+        return f"{self.product} @ #{self.post_id}"

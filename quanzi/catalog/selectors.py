@@ -16,6 +16,7 @@ from quanzi.catalog.models import Brand, Category, Merchant, PostProduct, Produc
 from quanzi.communities.selectors import can_view, community_by_id, visible_communities
 from quanzi.content.selectors import post_find, posts_published_for_viewer
 from quanzi.core.errors import NotAuthenticated, NotFound
+from quanzi.core.search import search_ranked
 
 if TYPE_CHECKING:
     from quanzi.communities.models import Community
@@ -118,6 +119,16 @@ def product_list(*, search: str = "", category_id: int | None = None, merchant_i
     if community_id is not None:
         qs = qs.filter(shelf_items__community_id=community_id)
     return qs.order_by("-id")
+
+
+def product_search(*, q: str) -> QuerySet[Product]:
+    """Sellable products whose title, tags, brand or category contain the query's words or enough of their
+    characters (`core.search`: 跑步 finds 跑步手臂包 first, then 跑鞋), best match first, then newest. Off-shelf
+    products and those of a merchant not approved never appear."""
+    qs = Product.objects.filter(sellable_q()).select_related("merchant", "category").prefetch_related("images",
+                                                                                                  "skus")
+    return search_ranked(qs, q=q, fields=["title", "brand__name", "category__name"], json_fields=["tags"])\
+        .order_by("-search_rank", "-id")
 
 
 def merchant_products(*, merchant: Merchant) -> QuerySet[Product]:

@@ -7,13 +7,18 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
+from quanzi.communities import hooks
+from quanzi.communities.enums import MembershipStatus, ReportStatus, ReportTarget
 from quanzi.communities.models import Community, Invitation, Membership, ModerationAction, Report
+from quanzi.core.admin_base import Figure, QuanziModelAdmin, dashboard_figures, queue_figure
 from quanzi.core.images import CLEAN_IMAGE_FORMFIELDS
 
 
 @admin.register(Community)
-class CommunityAdmin(admin.ModelAdmin):
+class CommunityAdmin(QuanziModelAdmin):
     list_display = ("name", "slug", "vertical", "visibility", "owner", "member_count", "post_count", "created_at")
     list_filter = ("vertical", "visibility")
     search_fields = ("name", "slug", "positioning", "owner__nickname", "owner__phone")
@@ -24,7 +29,7 @@ class CommunityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(QuanziModelAdmin):
     list_display = ("community", "user", "role", "status", "muted_until", "invited_by", "joined_at")
     list_filter = ("role", "status")
     search_fields = ("community__name", "community__slug", "user__nickname", "user__phone")
@@ -33,7 +38,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(QuanziModelAdmin):
     list_display = ("code", "community", "created_by", "use_count", "max_uses", "expires_at", "revoked", "created_at")
     list_filter = ("revoked",)
     search_fields = ("code", "community__name", "created_by__nickname")
@@ -42,16 +47,28 @@ class InvitationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
-    list_display = ("id", "community", "target_type", "target_id", "reporter", "status", "handled_by", "created_at")
+class ReportAdmin(QuanziModelAdmin):
+    list_display = ("id", "community", "target_type", "target_link", "reason", "reporter", "status", "handled_by",
+                    "created_at")
     list_filter = ("status", "target_type")
     search_fields = ("reason", "community__name", "reporter__nickname")
     raw_id_fields = ("community", "reporter", "handled_by")
-    readonly_fields = ("handled_at", "created_at")
+    readonly_fields = ("target_link", "handled_at", "created_at")
+
+    @admin.display(description=_("举报对象"))
+    def target_link(self, obj: Report) -> str:
+        """The page of what was reported (a member's page, or the one content registered for posts and comments)."""
+        if obj.target_type == ReportTarget.MEMBER:
+            url = f"/u/{obj.target_id}/"
+        else:
+            links = hooks.REPORT_TARGET_LINKS.get(obj.target_type)
+            url = links([obj.target_id]).get(obj.target_id, "") if links else ""
+        label = obj.get_target_type_display()
+        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, label) if url else label
 
 
 @admin.register(ModerationAction)
-class ModerationActionAdmin(admin.ModelAdmin):
+class ModerationActionAdmin(QuanziModelAdmin):
     list_display = ("created_at", "community", "actor", "kind", "target_user", "target_type", "target_id", "reason")
     list_filter = ("kind",)
     search_fields = ("community__name", "actor__nickname", "target_user__nickname", "reason")
@@ -67,3 +84,15 @@ class ModerationActionAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+
+def _dashboard(today: Any) -> list[Figure]:
+    joined = Membership.objects.filter(joined_at__gte=today, status=MembershipStatus.ACTIVE).count()
+    open_reports = Report.objects.filter(status=ReportStatus.OPEN).count()
+    return [
+        Figure(_("今日新成员（入群）"), str(joined),
+               f"/admin/communities/membership/?joined_at__date={today.date().isoformat()}"),
+        queue_figure(_("待处理举报"), open_reports, "/admin/communities/report/?status__exact=open"),
+    ]
+
+
+dashboard_figures("30-communities", _dashboard)

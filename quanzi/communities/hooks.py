@@ -2,7 +2,8 @@
 them: docs/ARCHITECTURE.md, "The domain map").
 
 - **report targets**: a member may report a post or a comment of a community; the app that owns that kind of
-  thing (content) registers how to tell that one exists in the community, so `report_create` can check it.
+  thing (content) registers how to tell that one exists in the community, so `report_create` can check it, and
+  the page each one is on (the manage page links reports and its moderation log to them).
 - **member joined**: `on_member_joined(name, fn)`; `fn(user_id, community_id)` runs after the commit of every
   change that makes someone an active member (joining, an invitation, an approved application, coming back after
   leaving), each hook on its own: one that fails is logged and never undoes the join (growth: a welcome coupon).
@@ -24,9 +25,17 @@ log = logging.getLogger(__name__)
 REPORT_TARGETS: dict[str, Callable[[int, int], bool]] = {}
 
 
-def report_target(target_type: str, exists: Callable[[int, int], bool]) -> None:
-    """Register (or replace) how a reported `target_type` is found in a community."""
+# target type -> links(target_ids) -> {target_id: url}: where a report or a moderation log row about it links to
+REPORT_TARGET_LINKS: dict[str, Callable[[list[int]], dict[int, str]]] = {}
+
+
+def report_target(target_type: str, exists: Callable[[int, int], bool],
+                  links: Callable[[list[int]], dict[int, str]] | None = None) -> None:
+    """Register (or replace) how a reported `target_type` is found in a community, and (`links`, one query for
+    many ids) the page each one is on, so the moderators' queue links to what it is about."""
     REPORT_TARGETS[target_type] = exists
+    if links is not None:
+        REPORT_TARGET_LINKS[target_type] = links
 
 
 # name -> fn(user_id, community_id), run after commit when a user becomes an active member

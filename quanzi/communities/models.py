@@ -63,6 +63,9 @@ class Membership(models.Model):
         constraints = [models.UniqueConstraint(fields=["community", "user"], name="uniq_membership")]
         indexes = [models.Index(fields=["community", "status", "role"]), models.Index(fields=["user", "status"])]
 
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.community} · {self.get_role_display()}"
+
 
 class Invitation(models.Model):
     """An invitation code / link. Memberships made through it record the inviter (who invited whom)."""
@@ -81,6 +84,9 @@ class Invitation(models.Model):
     class Meta:
         verbose_name = _("邀请")
         verbose_name_plural = _("邀请")
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.community}"
 
 
 class Report(models.Model):
@@ -101,6 +107,9 @@ class Report(models.Model):
         verbose_name = _("举报")
         verbose_name_plural = _("举报")
         indexes = [models.Index(fields=["community", "status"])]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.get_target_type_display()} · {self.community}"
 
 
 class ModerationAction(models.Model):
@@ -124,3 +133,6 @@ class ModerationAction(models.Model):
         verbose_name = _("管理记录")
         verbose_name_plural = _("管理记录")
         ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.community} · {self.created_at:%Y-%m-%d %H:%M}"

@@ -21,8 +21,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from quanzi.accounts.selectors import user_get
-from quanzi.communities import selectors, services
-from quanzi.communities.enums import Role, Vertical, Visibility
+from quanzi.communities import hooks, selectors, services
+from quanzi.communities.enums import ReportTarget, Role, Vertical, Visibility
 from quanzi.communities.errors import ErrorCode
 from quanzi.communities.models import Community, Membership
 from quanzi.communities.permissions import role_permissions
@@ -249,21 +249,45 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
 # --- manage ----------------------------------------------------------------------------------------------
 
 
+def _with_target_links(rows: list[Any]) -> list[Any]:
+    """Give each report / moderation-log row the `target_url` of what it is about (a member's page, or the page
+    the owning app registered for a post or a comment: communities.hooks), one query per kind of target."""
+    wanted: dict[str, list[int]] = {}
+    for row in rows:
+        if row.target_type and row.target_id:
+            wanted.setdefault(row.target_type, []).append(row.target_id)
+    links: dict[str, dict[int, str]] = {}
+    for target_type, ids in wanted.items():
+        if target_type == ReportTarget.MEMBER:
+            links[target_type] = {pk: f"/u/{pk}/" for pk in ids}
+        elif target_type in hooks.REPORT_TARGET_LINKS:
+            links[target_type] = hooks.REPORT_TARGET_LINKS[target_type](ids)
+    labels = dict(ReportTarget.choices)
+    for row in rows:
+        row.target_url = links.get(row.target_type, {}).get(row.target_id, "")
+        row.target_label = labels.get(row.target_type, row.target_type)
+    return rows
+
+
 @login_required
 def manage(request: HttpRequest, slug: str) -> HttpResponse:
     community = _community(request, slug)
     me = request.user
+    q = request.GET.get("q", "").strip()
     selectors.require_perm(user=me, community=community, perm="approve_members")
     can_moderate = selectors.has_perm(user=me, community=community, perm="moderate")
     ctx = _ctx(
         request, community, "manage",
         pending=selectors.pending_list(community=community, viewer=me)[:50],
-        reports=selectors.report_list(community=community, viewer=me, status="open")[:50] if can_moderate else [],
-        members=selectors.member_list(community=community, viewer=me)[:100],
+        reports=_with_target_links(list(selectors.report_list(community=community, viewer=me, status="open")[:50]))
+        if can_moderate else [],
+        # one page of members, found by nickname or the end of the phone number (a big community has thousands)
+        members=page_of(request, selectors.member_list(community=community, viewer=me, q=q)), q=q,
         banned=selectors.banned_list(community=community, viewer=me)[:50]
         if selectors.has_perm(user=me, community=community, perm="ban") else [],
         invitations=selectors.invitation_list(community=community, viewer=me)[:20],
-        log=selectors.moderation_log(community=community, viewer=me)[:30] if can_moderate else [],
+        log=_with_target_links(list(selectors.moderation_log(community=community, viewer=me)[:30]))
+        if can_moderate else [],
         can_set_admin=selectors.has_perm(user=me, community=community, perm="set_admin"),
         roles=[(r, label) for r, label in Role.choices if r != Role.OWNER],
         now=timezone.now())

@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from quanzi.content import services
+from quanzi.content.enums import PostStatus
 from quanzi.content.models import (
     CheckIn,
     Comment,
@@ -23,6 +24,13 @@ from quanzi.content.models import (
     PostImage,
     SensitiveWord,
     Share,
+)
+from quanzi.core.admin_base import (
+    Figure,
+    QuanziModelAdmin,
+    QuanziTabularInline,
+    dashboard_figures,
+    queue_figure,
 )
 from quanzi.core.errors import DomainError
 from quanzi.core.images import CLEAN_IMAGE_FORMFIELDS
@@ -47,14 +55,14 @@ def _run(modeladmin: admin.ModelAdmin, request: HttpRequest, rows: QuerySet[Any]
         modeladmin.message_user(request, text, messages.ERROR)
 
 
-class PostImageInline(admin.TabularInline):
+class PostImageInline(QuanziTabularInline):
     model = PostImage
     extra = 0
     formfield_overrides = CLEAN_IMAGE_FORMFIELDS  # re-encoded like any upload
 
 
 @admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdmin(QuanziModelAdmin):
     list_display = ("id", "__str__", "kind", "status", "community", "author", "publish_at", "like_count",
                     "comment_count")
     list_filter = ("status", "kind", "community")
@@ -87,7 +95,7 @@ class PostAdmin(admin.ModelAdmin):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(QuanziModelAdmin):
     list_display = ("id", "post", "author", "status", "created_at")
     list_filter = ("status",)
     search_fields = ("body", "author__nickname")
@@ -102,7 +110,7 @@ class CommentAdmin(admin.ModelAdmin):
 
 
 @admin.register(SensitiveWord)
-class SensitiveWordAdmin(admin.ModelAdmin):
+class SensitiveWordAdmin(QuanziModelAdmin):
     """Operators edit the list here; the filter picks up every change on the next post."""
 
     list_display = ("word", "is_active", "updated_at")
@@ -116,7 +124,7 @@ class SensitiveWordAdmin(admin.ModelAdmin):
 
 
 @admin.register(CheckIn)
-class CheckInAdmin(admin.ModelAdmin):
+class CheckInAdmin(QuanziModelAdmin):
     list_display = ("user", "community", "day", "streak", "note")
     list_filter = ("day",)
     raw_id_fields = ("user", "community")
@@ -124,7 +132,7 @@ class CheckInAdmin(admin.ModelAdmin):
 
 
 @admin.register(Share)
-class ShareAdmin(admin.ModelAdmin):
+class ShareAdmin(QuanziModelAdmin):
     list_display = ("token", "post", "sharer", "community", "channel", "view_count", "created_at")
     search_fields = ("token",)
     raw_id_fields = ("post", "sharer", "community")
@@ -132,21 +140,29 @@ class ShareAdmin(admin.ModelAdmin):
 
 
 @admin.register(OfflineEvent)
-class OfflineEventAdmin(admin.ModelAdmin):
+class OfflineEventAdmin(QuanziModelAdmin):
     list_display = ("post", "starts_at", "location", "signup_count", "capacity", "signup_deadline")
     raw_id_fields = ("post",)
     readonly_fields = ("signup_count",)
 
 
-class PollOptionInline(admin.TabularInline):
+class PollOptionInline(QuanziTabularInline):
     model = PollOption
     extra = 0
     readonly_fields = ("vote_count",)
 
 
 @admin.register(Poll)
-class PollAdmin(admin.ModelAdmin):
+class PollAdmin(QuanziModelAdmin):
     list_display = ("post", "multiple", "closes_at", "voter_count")
     raw_id_fields = ("post",)
     readonly_fields = ("voter_count",)
     inlines = [PollOptionInline]
+
+
+def _dashboard(today: Any) -> list[Figure]:
+    held = Post.objects.filter(status=PostStatus.HELD).count()
+    return [queue_figure(_("待审核帖子"), held, "/admin/content/post/?status__exact=held")]
+
+
+dashboard_figures("40-content", _dashboard)

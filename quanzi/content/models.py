@@ -93,6 +93,9 @@ class PostImage(models.Model):
         verbose_name_plural = _("帖子图片")
         ordering = ["position", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.post} · {self.position + 1}"
+
 
 class Poll(models.Model):
     post = models.OneToOneField(Post, on_delete=models.CASCADE, related_name="poll")
@@ -205,6 +208,9 @@ class Comment(models.Model):
         verbose_name_plural = _("评论")
         indexes = [models.Index(fields=["post", "parent", "created_at"])]
 
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.body[:20]}"
+
     @property
     def display_status_reason(self) -> str:
         """The status reason in the reader's language (ours), or as the moderator typed it."""
@@ -239,6 +245,9 @@ class Share(models.Model):
         verbose_name = _("分享")
         verbose_name_plural = _("分享")
 
+    def __str__(self) -> str:
+        return f"{self.token} · {self.sharer}"
+
 
 class CheckIn(models.Model):
     """Daily check-in (打卡): one per member per community per Asia/Shanghai day."""
@@ -254,6 +263,9 @@ class CheckIn(models.Model):
         verbose_name = _("打卡")
         verbose_name_plural = _("打卡")
         constraints = [models.UniqueConstraint(fields=["community", "user", "day"], name="uniq_checkin_day")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.day:%Y-%m-%d}"
 
 
 class SensitiveWord(models.Model):

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from functools import reduce
-from operator import add
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -37,7 +35,7 @@ from quanzi.content.models import (
     SensitiveWord,
     Share,
 )
-from quanzi.core.search import search_terms
+from quanzi.core.search import search_ranked, search_terms  # noqa: F401  (search_terms: re-exported for tests)
 from quanzi.core.timeutil import local_today
 
 if TYPE_CHECKING:
@@ -195,16 +193,13 @@ def search_text_of(*, title: str, body: str) -> str:
 
 
 def search_posts(*, q: str, viewer: Any) -> QuerySet[Post]:
-    """Posts whose title or body contain the query's terms, ranked by how many terms match, then recency.
-    Only public posts in communities the viewer may see."""
-    terms = search_terms(q)
-    if not terms:
-        return Post.objects.none()
-    match = reduce(lambda a, b: a | b, [Q(search_text__icontains=t) for t in terms])
-    rank = reduce(add, [Case(When(search_text__icontains=t, then=Value(1)), default=Value(0),
-                             output_field=IntegerField()) for t in terms])
-    qs = Post.objects.filter(public_q(), visible_communities_q(user=viewer, prefix="community__")).filter(match)
-    return posts_with_viewer_state(qs, viewer).annotate(rank=rank).order_by("-rank", F("publish_at").desc(nulls_last=True), "-id")
+    """Posts whose title or body contain the query's words, or enough of their characters (`core.search`: 跑步
+    finds 跑步机 and, after those, 晨跑), ranked by what matched, then recency. Only public posts in communities
+    the viewer may see."""
+    qs = Post.objects.filter(public_q(), visible_communities_q(user=viewer, prefix="community__"))
+    qs = search_ranked(qs, q=q, fields=["search_text"])\
+        .order_by("-search_rank", F("publish_at").desc(nulls_last=True), "-id")
+    return posts_with_viewer_state(qs, viewer)
 
 
 def events_upcoming(*, community: Community, viewer: Any) -> QuerySet[Post]:
@@ -286,6 +281,17 @@ def post_in_community(community_id: int, post_id: int) -> bool:
 def comment_in_community(community_id: int, comment_id: int) -> bool:
     """The comment exists under a post of that community (any status): a report target."""
     return Comment.objects.filter(pk=comment_id, post__community_id=community_id).exists()
+
+
+def post_links(post_ids: list[int]) -> dict[int, str]:
+    """Where reported posts are read (registered as a report target's links in `ContentConfig.ready`)."""
+    return {pk: f"/p/{pk}/" for pk in Post.objects.filter(pk__in=post_ids).values_list("pk", flat=True)}
+
+
+def comment_links(comment_ids: list[int]) -> dict[int, str]:
+    """Where reported comments are read: their post, at the comment (`#c<id>` in content/_comment.html)."""
+    rows = Comment.objects.filter(pk__in=comment_ids).values_list("pk", "post_id")
+    return {pk: f"/p/{post_id}/#c{pk}" for pk, post_id in rows}
 
 
 def posts_by_id(*, post_ids: set[int]) -> dict[int, Post]:

@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from quanzi.core.admin_base import QuanziModelAdmin
 from quanzi.core.models import Event, Touch
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(QuanziModelAdmin):
     list_display = ("created_at", "name", "user", "object_type", "object_id", "community_id", "share_token")
     list_filter = ("name",)
     search_fields = ("name", "share_token")
@@ -18,7 +19,7 @@ class EventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Touch)
-class TouchAdmin(admin.ModelAdmin):
+class TouchAdmin(QuanziModelAdmin):
     """The touches the order credit reads (written by `core.events.touch_record`): read-only, like the log."""
 
     list_display = ("created_at", "kind", "user", "post_id", "product_id", "community_id", "share_token")

@@ -115,6 +115,11 @@ _SPECS: list[MessageSpec] = [
         M("order.auto_delivered", gettext_noop("发货后超时，自动确认收货")),
         M("order.completed", gettext_noop("售后期结束，订单完成")),
         M("order.refunded", gettext_noop("退款 %(ref)s"), ref=TEXT),
+        # transactional notifications (orders.notices)
+        M("notify.order_paid", gettext_noop("订单 %(n)s 已支付 %(amount)s"), n=TEXT, amount=TEXT),
+        M("notify.order_shipped", gettext_noop("订单 %(n)s 已发货：%(c)s %(no)s"), n=TEXT, c=TEXT, no=TEXT),
+        M("notify.order_delivered", gettext_noop("订单 %(n)s 已确认收货，欢迎评价"), n=TEXT),
+        M("notify.shop_new_order", gettext_noop("新订单 %(n)s 已付款 %(amount)s，请尽快发货"), n=TEXT, amount=TEXT),
     ),
     # --- payments ------------------------------------------------------------------------------------------------
     *_app(
@@ -122,6 +127,9 @@ _SPECS: list[MessageSpec] = [
         M("payment.gateway_closed", gettext_noop("渠道通知交易关闭")),
         M("payment.gateway_paid", gettext_noop("渠道通知支付成功")),
         M("payment.refunded_in_full", gettext_noop("已全额退款")),
+        M("payment.query_paid", gettext_noop("查单确认支付成功")),
+        M("payment.query_closed", gettext_noop("查单确认交易已关闭")),
+        M("payment.order_cancelled", gettext_noop("订单已取消，关闭支付")),
         M("refund.gateway_accepted", gettext_noop("渠道受理退款")),
         M("refund.gateway_succeeded", gettext_noop("渠道退款成功")),
         M("refund.resubmitted", gettext_noop("重新提交退款")),
@@ -146,6 +154,17 @@ _SPECS: list[MessageSpec] = [
         M("refund.aftersale", gettext_noop("售后 %(n)s"), n=TEXT),
         M("review.folded_by_operator", gettext_noop("违反评价规范（后台折叠）")),
         M("review.unfolded_by_operator", gettext_noop("后台取消折叠")),
+        # transactional notifications (aftersales.notices)
+        M("notify.aftersale_approved", gettext_noop("商家已同意你的售后申请 %(n)s，退款处理中"), n=TEXT),
+        M("notify.aftersale_approved_return", gettext_noop("商家已同意你的售后申请 %(n)s，请寄回商品"), n=TEXT),
+        M("notify.aftersale_rejected", gettext_noop("商家拒绝了你的售后申请 %(n)s：%(r)s"), n=TEXT, r=TEXT),
+        M("notify.refund_arrived", gettext_noop("订单 %(n)s 的退款 %(amount)s 已退回%(m)s"), n=TEXT, amount=TEXT,
+          m="payment_gateway"),
+        M("notify.refund_arrived_plain", gettext_noop("订单 %(n)s 的退款 %(amount)s 已退回"), n=TEXT, amount=TEXT),
+        M("notify.shop_aftersale", gettext_noop("订单 %(n)s 有新的售后申请：%(reason)s"), n=TEXT,
+          reason="aftersale_reason"),
+        M("notify.shop_return_shipped", gettext_noop("买家已寄回售后 %(n)s 的商品：%(c)s %(no)s"), n=TEXT, c=TEXT,
+          no=TEXT),
     ),
     # --- growth: flash sales -------------------------------------------------------------------------------------
     *_app(

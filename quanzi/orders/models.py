@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from quanzi.core.messages import shown
+from quanzi.core.money import format_yuan
 from quanzi.orders.enums import OrderStatus, ShippingMode
 
 
@@ -28,6 +29,9 @@ class Address(models.Model):
         verbose_name = _("收货地址")
         verbose_name_plural = _("收货地址")
         ordering = ["-is_default", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.city}{self.district}"
 
     @property
     def full_text(self) -> str:
@@ -49,6 +53,9 @@ class ShippingTemplate(models.Model):
     class Meta:
         verbose_name = _("运费模板")
         verbose_name_plural = _("运费模板")
+
+    def __str__(self) -> str:
+        return f"{self.merchant} · {self.get_mode_display()}"
 
 
 class Cart(models.Model):
@@ -74,6 +81,9 @@ class CartItem(models.Model):
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["cart", "sku"], name="uniq_cart_sku")]
 
+    def __str__(self) -> str:
+        return f"{self.sku} × {self.quantity}"
+
 
 class CheckoutSession(models.Model):
     """One checkout: groups the per-merchant orders it produced. Its idempotency key makes a replay return the
@@ -89,6 +99,9 @@ class CheckoutSession(models.Model):
         verbose_name = _("结算单")
         verbose_name_plural = _("结算单")
         constraints = [models.UniqueConstraint(fields=["buyer", "idempotency_key"], name="uniq_checkout_key")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} · {self.buyer} · {format_yuan(self.total_fen)}"
 
 
 class Order(models.Model):
@@ -190,6 +203,9 @@ class OrderLine(models.Model):
                                    name="order_line_cancel_not_above_quantity"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.title} × {self.quantity}"
+
     @property
     def quantity_to_ship(self) -> int:
         return int(self.quantity - self.cancelled_quantity)
@@ -212,6 +228,9 @@ class OrderStatusChange(models.Model):
         verbose_name_plural = _("订单状态记录")
         ordering = ["id"]
 
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M}"
+
     @property
     def display_text(self) -> str:
         """The reason in the reader's language (ours), or as typed (a carrier and tracking number)."""
@@ -230,6 +249,9 @@ class Shipment(models.Model):
         verbose_name = _("发货单")
         verbose_name_plural = _("发货单")
 
+    def __str__(self) -> str:
+        return f"{self.carrier} {self.tracking_no}"
+
 
 class TrackingEvent(models.Model):
     shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="events",
@@ -244,6 +266,9 @@ class TrackingEvent(models.Model):
         verbose_name = _("物流轨迹")
         verbose_name_plural = _("物流轨迹")
         ordering = ["-happened_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.happened_at:%Y-%m-%d %H:%M} {self.location}"
 
     @property
     def display_text(self) -> str:
@@ -266,6 +291,9 @@ class OrderPayment(models.Model):
         verbose_name = _("收款记录")
         verbose_name_plural = _("收款记录")
 
+    def __str__(self) -> str:
+        return f"{self.payment_ref} · {format_yuan(self.amount_fen)}"
+
 
 class OrderRefund(models.Model):
     """Refund bookkeeping on the order, one row per refund reference (idempotent)."""
@@ -278,6 +306,9 @@ class OrderRefund(models.Model):
     class Meta:
         verbose_name = _("退款记录")
         verbose_name_plural = _("退款记录")
+
+    def __str__(self) -> str:
+        return f"{self.refund_ref} · {format_yuan(self.amount_fen)}"
 
 
 class OrderRefundLine(models.Model):
@@ -295,6 +326,9 @@ class OrderRefundLine(models.Model):
         verbose_name_plural = _("退款分摊")
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["refund", "order_line"], name="uniq_refund_line")]
+
+    def __str__(self) -> str:
+        return f"{self.order_line} · {format_yuan(self.amount_fen)}"
 
 
 class OrderLineCancellation(models.Model):
@@ -318,6 +352,9 @@ class OrderLineCancellation(models.Model):
             models.CheckConstraint(condition=Q(quantity__gt=0), name="line_cancel_quantity_positive"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.order_line} × {self.quantity}"
+
 
 class OrderLineAdjustment(models.Model):
     """What one source took off one line at checkout (stage `member`, `campaign`, `coupon`, `points`,
@@ -340,6 +377,9 @@ class OrderLineAdjustment(models.Model):
             models.CheckConstraint(condition=Q(amount_fen__gt=0), name="line_adjustment_positive"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.label} · {format_yuan(self.amount_fen)}"
+
 
 class OrderHold(models.Model):
     """A plug-in holds a paid order from shipping (a group-buy that has not filled yet), with a reason the buyer
@@ -360,6 +400,9 @@ class OrderHold(models.Model):
         constraints = [models.UniqueConstraint(fields=["order", "source"], condition=Q(released_at__isnull=True),
                                                name="uniq_active_order_hold")]
 
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M}"
+
     @property
     def display_text(self) -> str:
         """The reason in the reader's language when the plug-in gave one of our messages."""
@@ -367,9 +410,9 @@ class OrderHold(models.Model):
 
 
 class OrderMoment(models.Model):
-    """A moment of an order's life (paid, cancelled, refunded, completed), written in the transaction of the
-    change that made it; unique per order, kind and reference, so it happens once. `done_at` is set when every
-    hook registered for it ran (orders.hooks)."""
+    """A moment of an order's life (paid, cancelled, refunded, completed, shipped, delivered), written in the
+    transaction of the change that made it; unique per order, kind and reference, so it happens once. `done_at` is
+    set when every hook registered for it ran (orders.hooks)."""
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="moments", verbose_name=_("订单"))
     kind = models.CharField(_("时刻"), max_length=16)
@@ -384,6 +427,9 @@ class OrderMoment(models.Model):
         verbose_name_plural = _("订单时刻")
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["order", "kind", "ref"], name="uniq_order_moment")]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M}"
 
 
 class OrderMomentRun(models.Model):

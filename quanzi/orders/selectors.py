@@ -245,6 +245,11 @@ def checkout_by_key(*, user: Any, idempotency_key: str) -> CheckoutSession | Non
     return CheckoutSession.objects.filter(buyer=user, idempotency_key=key).first()
 
 
+def order_number(*, order_id: int) -> str:
+    """The order's number as buyers and merchants see it ("" for an order that does not exist)."""
+    return Order.objects.filter(pk=order_id).values_list("number", flat=True).first() or ""
+
+
 def order_id_of_line(*, order_line_id: int) -> int | None:
     """The order an order line belongs to (None when there is no such line); callers check who may see it."""
     return OrderLine.objects.filter(pk=order_line_id).values_list("order_id", flat=True).first()

@@ -3,10 +3,11 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from quanzi.core.admin_base import QuanziModelAdmin, QuanziTabularInline
 from quanzi.settlements.models import SettlementStatement, StatementLine
 
 
-class LineInline(admin.TabularInline):
+class LineInline(QuanziTabularInline):
     model = StatementLine
     extra = 0
     can_delete = False
@@ -20,7 +21,7 @@ class LineInline(admin.TabularInline):
 
 
 @admin.register(SettlementStatement)
-class SettlementStatementAdmin(admin.ModelAdmin):
+class SettlementStatementAdmin(QuanziModelAdmin):
     """Read-only: statements are built by `statement_generate` and confirmed on /ops/settlements/."""
 
     list_display = ["id", "merchant", "period_start", "period_end", "status", "sales_fen", "refunds_fen",

@@ -69,6 +69,9 @@ class StatementLine(models.Model):
         verbose_name_plural = _("结算明细")
         ordering = ["happened_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.title}"
+
     @property
     def net_fen(self) -> int:
         return self.amount_fen - self.commission_fen

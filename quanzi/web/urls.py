@@ -1,14 +1,30 @@
 from django.urls import include, path
 
-from quanzi.web import views
+from quanzi.web import kol_views, merchant_views, search_views, views
 
 urlpatterns = [
     # pages that combine several apps (quanzi/web/views.py); same paths and names as before they moved here
+    path("search/", search_views.search, name="search"),
     path("orders/<int:order_id>/", views.order_detail, name="order_detail"),
     path("orders/<int:order_id>/<str:action>/", views.order_action, name="order-action"),
     path("shop/merchant/", views.console, name="merchant-console"),
     path("shop/merchant/orders/<int:order_id>/ship/", views.console_ship, name="merchant-ship"),
     path("shop/merchant/products/<int:product_id>/shelf/", views.console_shelf, name="merchant-shelf"),
+    # the merchant console's products, batch shipping, exports and overview (quanzi/web/merchant_views.py)
+    path("shop/merchant/products/", merchant_views.products, name="merchant-products"),
+    path("shop/merchant/products/new/", merchant_views.product_new, name="merchant-product-new"),
+    path("shop/merchant/products/<int:product_id>/", merchant_views.product_edit, name="merchant-product"),
+    path("shop/merchant/products/<int:product_id>/on-shelf/", merchant_views.product_shelf,
+         name="merchant-product-shelf"),
+    path("shop/merchant/products/<int:product_id>/images/", merchant_views.image_add, name="merchant-image-add"),
+    path("shop/merchant/products/<int:product_id>/skus/", merchant_views.sku_add, name="merchant-sku-add"),
+    path("shop/merchant/products/<int:product_id>/skus/<int:sku_id>/", merchant_views.sku_edit,
+         name="merchant-sku-edit"),
+    path("shop/merchant/ship/batch/", merchant_views.batch_ship, name="merchant-batch-ship"),
+    path("shop/merchant/ship/template.xlsx", merchant_views.shipping_template, name="merchant-ship-template"),
+    path("shop/merchant/orders/export.xlsx", merchant_views.orders_export, name="merchant-orders-export"),
+    path("shop/merchant/overview/", merchant_views.overview, name="merchant-overview"),
+    path("kol/", kol_views.centre, name="kol-centre"),
     path("", include("quanzi.accounts.urls")),
     path("", include("quanzi.communities.urls")),
     path("", include("quanzi.content.urls")),

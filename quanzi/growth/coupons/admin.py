@@ -17,7 +17,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from quanzi.core.admin_base import run_for_each
+from quanzi.core.admin_base import QuanziModelAdmin, QuanziTabularInline, report_done, run_for_each
 from quanzi.core.errors import DomainError
 from quanzi.core.events import track
 from quanzi.core.money import format_yuan
@@ -72,7 +72,7 @@ class TemplateForm(forms.ModelForm):
         return data
 
 
-class TemplateStatusInline(admin.TabularInline):
+class TemplateStatusInline(QuanziTabularInline):
     model = CouponTemplateStatusChange
     extra = 0
     can_delete = False
@@ -89,7 +89,7 @@ class GrantForm(forms.Form):
 
 
 @admin.register(CouponTemplate)
-class CouponTemplateAdmin(admin.ModelAdmin):
+class CouponTemplateAdmin(QuanziModelAdmin):
     form = TemplateForm
     list_display = ("id", "name", "kind", "scope", "merchant", "claim_mode", "status", "claimed_count", "total_quota",
                     "used_count", "order_count", "discount_total", "claim_starts_at", "claim_ends_at")
@@ -151,8 +151,8 @@ class CouponTemplateAdmin(admin.ModelAdmin):
                 self.save_formset(request, form, formset, change=change)
 
     def _move(self, request: HttpRequest, queryset: QuerySet[CouponTemplate], status: str) -> None:
-        run_for_each(self, request, queryset, lambda template: services.template_set_status(
-            actor=request.user, template_id=template.pk, status=status))
+        report_done(self, request, run_for_each(self, request, queryset, lambda template: services.template_set_status(
+            actor=request.user, template_id=template.pk, status=status)))
 
     @admin.action(description=gettext_lazy("暂停领取"))
     def pause(self, request: HttpRequest, queryset: QuerySet[CouponTemplate]) -> None:
@@ -211,7 +211,7 @@ def _xlsx(content: bytes, name: str) -> HttpResponse:
     return response
 
 
-class CouponStatusInline(admin.TabularInline):
+class CouponStatusInline(QuanziTabularInline):
     model = CouponStatusChange
     extra = 0
     can_delete = False
@@ -221,7 +221,7 @@ class CouponStatusInline(admin.TabularInline):
         return False
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(QuanziModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 

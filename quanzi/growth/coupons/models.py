@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from quanzi.core.money import format_yuan
 from quanzi.growth.coupons.enums import (
     ChangeReason,
     ClaimMode,
@@ -165,6 +166,9 @@ class CouponRedemption(models.Model):
         ordering = ["-id"]
         constraints = [models.UniqueConstraint(fields=["coupon", "order"], name="uniq_coupon_redemption")]
 
+    def __str__(self) -> str:
+        return f"{self.coupon} · {format_yuan(self.amount_fen)}"
+
 
 class CouponStatusChange(models.Model):
     coupon = models.ForeignKey(Coupon, on_delete=models.CASCADE, related_name="status_changes",
@@ -182,6 +186,9 @@ class CouponStatusChange(models.Model):
         verbose_name_plural = _("优惠券状态记录")
         ordering = ["id"]
 
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M}"
+
 
 class CouponTemplateStatusChange(models.Model):
     template = models.ForeignKey(CouponTemplate, on_delete=models.CASCADE, related_name="status_changes",
@@ -197,6 +204,9 @@ class CouponTemplateStatusChange(models.Model):
         verbose_name = _("优惠券模板状态记录")
         verbose_name_plural = _("优惠券模板状态记录")
         ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M}"
 
 
 class CouponPacket(models.Model):
@@ -244,3 +254,6 @@ class CouponPacketClaim(models.Model):
         verbose_name = _("券包领取")
         verbose_name_plural = _("券包领取")
         constraints = [models.UniqueConstraint(fields=["packet", "user"], name="uniq_coupon_packet_claim")]
+
+    def __str__(self) -> str:
+        return f"{self.packet} · {self.user}"

@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from quanzi.core.admin_base import run_for_each
+from quanzi.core.admin_base import QuanziModelAdmin, QuanziTabularInline, report_done, run_for_each
 from quanzi.core.errors import DomainError
 from quanzi.growth.flashsale import services
 from quanzi.growth.flashsale.enums import SessionStatus
@@ -56,7 +56,7 @@ class SessionForm(forms.ModelForm):
         return data
 
 
-class ItemInline(admin.TabularInline):
+class ItemInline(QuanziTabularInline):
     model = FlashItem
     form = ItemForm
     extra = 0
@@ -75,7 +75,7 @@ class ItemInline(admin.TabularInline):
         return obj is None or obj.status == SessionStatus.DRAFT
 
 
-class StatusChangeInline(admin.TabularInline):
+class StatusChangeInline(QuanziTabularInline):
     model = FlashSessionStatusChange
     extra = 0
     can_delete = False
@@ -87,7 +87,7 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(FlashSession)
-class FlashSessionAdmin(admin.ModelAdmin):
+class FlashSessionAdmin(QuanziModelAdmin):
     list_display = ("id", "title", "merchant", "starts_at", "ends_at", "status", "pay_minutes", "created_at")
     list_filter = ("status",)
     search_fields = ("title",)
@@ -115,7 +115,8 @@ class FlashSessionAdmin(admin.ModelAdmin):
         obj.status = session.status
 
     def _run(self, request: HttpRequest, queryset: QuerySet[FlashSession], fn: Callable[..., Any]) -> None:
-        run_for_each(self, request, queryset, lambda session: fn(user=request.user, session_id=session.pk))
+        report_done(self, request,
+                    run_for_each(self, request, queryset, lambda session: fn(user=request.user, session_id=session.pk)))
 
     @admin.action(description=_("排期（名额移出库存）"))
     def schedule(self, request: HttpRequest, queryset: QuerySet[FlashSession]) -> None:
@@ -135,7 +136,7 @@ class FlashSessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(FlashReservation)
-class FlashReservationAdmin(admin.ModelAdmin):
+class FlashReservationAdmin(QuanziModelAdmin):
     list_display = ("id", "item", "user", "order", "quantity", "goods_fen", "status", "returned_to_allotment",
                     "created_at", "paid_at", "released_at")
     list_filter = ("status",)

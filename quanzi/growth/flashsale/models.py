@@ -130,6 +130,9 @@ class FlashReservation(models.Model):
         ordering = ["-id"]
         constraints = [models.UniqueConstraint(fields=["order", "item"], name="flash_reservation_once_per_order")]
 
+    def __str__(self) -> str:
+        return f"{self.item} · {self.user} × {self.quantity}"
+
 
 class FlashSessionStatusChange(models.Model):
     """Audit row of every session move (core.statemachine)."""
@@ -148,6 +151,9 @@ class FlashSessionStatusChange(models.Model):
         verbose_name = _("场次状态变更")
         verbose_name_plural = _("场次状态变更")
         ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M}"
 
     @property
     def display_note(self) -> str:
@@ -169,3 +175,6 @@ class FlashReservationStatusChange(models.Model):
         verbose_name = _("秒杀订单状态变更")
         verbose_name_plural = _("秒杀订单状态变更")
         ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M}"

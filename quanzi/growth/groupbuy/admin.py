@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
-from quanzi.core.admin_base import ReadOnlyInline, run_for_each
+from quanzi.core.admin_base import QuanziModelAdmin, ReadOnlyInline, report_done, run_for_each
 from quanzi.core.errors import DomainError
 from quanzi.core.events import track
 from quanzi.growth.groupbuy import excel, services
@@ -72,7 +72,7 @@ class CampaignStatusInline(ReadOnlyInline):
 
 
 @admin.register(GroupBuyCampaign)
-class GroupBuyCampaignAdmin(admin.ModelAdmin):
+class GroupBuyCampaignAdmin(QuanziModelAdmin):
     list_display = ("id", "title", "merchant", "sku", "group_price_fen", "leader_price_fen", "group_size",
                     "status", "starts_at", "ends_at", "succeed_at_expiry")
     list_filter = ("status", "succeed_at_expiry")
@@ -113,7 +113,8 @@ class GroupBuyCampaignAdmin(admin.ModelAdmin):
         return False
 
     def _run(self, request: HttpRequest, queryset: QuerySet[GroupBuyCampaign], fn: Any) -> None:
-        run_for_each(self, request, queryset, lambda campaign: fn(user=request.user, campaign_id=campaign.pk))
+        report_done(self, request,
+                    run_for_each(self, request, queryset, lambda campaign: fn(user=request.user, campaign_id=campaign.pk)))
 
     @admin.action(description=_("暂停活动"))
     def pause(self, request: HttpRequest, queryset: QuerySet[GroupBuyCampaign]) -> None:
@@ -153,7 +154,7 @@ class GroupStatusInline(ReadOnlyInline):
 
 
 @admin.register(GroupBuyGroup)
-class GroupBuyGroupAdmin(admin.ModelAdmin):
+class GroupBuyGroupAdmin(QuanziModelAdmin):
     list_display = ("id", "campaign", "leader", "status", "paid_count", "taken_count", "size", "deadline",
                     "close_reason")
     list_filter = ("status", "close_reason")
@@ -171,7 +172,7 @@ class GroupBuyGroupAdmin(admin.ModelAdmin):
 
 
 @admin.register(GroupBuyMember)
-class GroupBuyMemberAdmin(admin.ModelAdmin):
+class GroupBuyMemberAdmin(QuanziModelAdmin):
     list_display = ("id", "group", "user", "role", "order", "quantity", "unit_price_fen", "status", "refund_no")
     list_filter = ("status", "role")
 
@@ -186,7 +187,7 @@ class GroupBuyMemberAdmin(admin.ModelAdmin):
 
 
 @admin.register(GroupShare)
-class GroupShareAdmin(admin.ModelAdmin):
+class GroupShareAdmin(QuanziModelAdmin):
     list_display = ("id", "group", "sharer", "token", "view_count", "created_at")
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -150,6 +150,9 @@ class GroupStatusChange(models.Model):
         verbose_name_plural = _("拼团状态变更")
         ordering = ["id"]
 
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M}"
+
     @property
     def display_note(self) -> str:
         return shown(self.note, self.message_id, self.params)
@@ -174,6 +177,9 @@ class CampaignStatusChange(models.Model):
         verbose_name_plural = _("拼团活动状态变更")
         ordering = ["id"]
 
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M}"
+
     @property
     def display_note(self) -> str:
         return shown(self.note, self.message_id, self.params)
@@ -195,3 +201,6 @@ class GroupShare(models.Model):
         verbose_name = _("拼团分享")
         verbose_name_plural = _("拼团分享")
         constraints = [models.UniqueConstraint(fields=["group", "sharer"], name="groupbuy_one_share_per_sharer")]
+
+    def __str__(self) -> str:
+        return f"{self.token} · {self.sharer}"

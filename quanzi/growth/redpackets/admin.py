@@ -14,12 +14,13 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from quanzi.core.admin_base import QuanziModelAdmin, QuanziTabularInline
 from quanzi.core.errors import DomainError
 from quanzi.growth.redpackets import errors, rules, services
 from quanzi.growth.redpackets.models import BalanceEntry, RedPacket, RedPacketShare, RedPacketStatusChange
 
 
-class ShareInline(admin.TabularInline):
+class ShareInline(QuanziTabularInline):
     model = RedPacketShare
     extra = 0
     can_delete = False
@@ -29,7 +30,7 @@ class ShareInline(admin.TabularInline):
         return False
 
 
-class StatusChangeInline(admin.TabularInline):
+class StatusChangeInline(QuanziTabularInline):
     model = RedPacketStatusChange
     extra = 0
     can_delete = False
@@ -40,7 +41,7 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(RedPacket)
-class RedPacketAdmin(admin.ModelAdmin):
+class RedPacketAdmin(QuanziModelAdmin):
     list_display = ("id", "greeting", "funder", "community", "amount_fen", "shares", "claimed_count", "claimed_fen",
                     "status", "expires_at")
     list_filter = ("status",)
@@ -79,7 +80,7 @@ class GrantForm(forms.ModelForm):
 
 
 @admin.register(BalanceEntry)
-class BalanceEntryAdmin(admin.ModelAdmin):
+class BalanceEntryAdmin(QuanziModelAdmin):
     """The ledger is append-only: entries are read here; "add" grants balance (kind `grant`)."""
 
     list_display = ("id", "user", "amount_fen", "kind", "reference", "created_at")

@@ -17,6 +17,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from quanzi.core.messages import shown
+from quanzi.core.money import format_yuan
 from quanzi.growth.redpackets.enums import BalanceKind, PacketStatus
 
 
@@ -30,6 +31,9 @@ class BalanceAccount(models.Model):
     class Meta:
         verbose_name = _("余额账户")
         verbose_name_plural = _("余额账户")
+
+    def __str__(self) -> str:
+        return str(self.user)
 
 
 class BalanceEntry(models.Model):
@@ -53,6 +57,9 @@ class BalanceEntry(models.Model):
         ordering = ["-id"]
         indexes = [models.Index(fields=["user", "-id"])]
         constraints = [models.CheckConstraint(condition=~Q(amount_fen=0), name="rp_entry_amount_nonzero")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_kind_display()} · {format_yuan(self.amount_fen)}"
 
 
 class RedPacket(models.Model):
@@ -113,6 +120,9 @@ class RedPacketShare(models.Model):
             models.CheckConstraint(condition=Q(amount_fen__gte=1), name="rp_share_at_least_a_fen"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.packet} · {self.position + 1} · {format_yuan(self.amount_fen)}"
+
 
 class RedPacketStatusChange(models.Model):
     """The audit row of a packet's move (open → finished / expired)."""
@@ -132,6 +142,9 @@ class RedPacketStatusChange(models.Model):
         verbose_name = _("红包状态变更")
         verbose_name_plural = _("红包状态变更")
         ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M}"
 
     @property
     def display_note(self) -> str:

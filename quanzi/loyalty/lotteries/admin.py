@@ -12,7 +12,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from quanzi.core.admin_base import ReadOnlyInline, run_for_each
+from quanzi.core.admin_base import QuanziModelAdmin, ReadOnlyInline, run_for_each
 from quanzi.loyalty.lotteries import services
 from quanzi.loyalty.lotteries.models import (
     Lottery,
@@ -41,7 +41,7 @@ class StatusChangeInline(ReadOnlyInline):
 
 
 @admin.register(Lottery)
-class LotteryAdmin(admin.ModelAdmin):
+class LotteryAdmin(QuanziModelAdmin):
     list_display = ("id", "title", "community", "eligibility", "status", "numbers_issued", "closes_at", "draw_at",
                     "drawn_at")
     list_filter = ("status", "eligibility")
@@ -72,7 +72,7 @@ class LotteryAdmin(admin.ModelAdmin):
 
 
 @admin.register(LotteryEntry)
-class LotteryEntryAdmin(admin.ModelAdmin):
+class LotteryEntryAdmin(QuanziModelAdmin):
     list_display = ("id", "lottery", "number", "user", "source", "order_id", "status", "created_at")
     list_filter = ("status", "source")
     search_fields = ("lottery__title", "user__nickname")
@@ -86,7 +86,7 @@ class LotteryEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(LotteryWinner)
-class LotteryWinnerAdmin(admin.ModelAdmin):
+class LotteryWinnerAdmin(QuanziModelAdmin):
     list_display = ("id", "lottery", "rank", "prize", "entry", "user", "fulfilment", "fulfilled_at")
     list_filter = ("fulfilment",)
     readonly_fields = [f.name for f in LotteryWinner._meta.fields]

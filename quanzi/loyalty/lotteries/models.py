@@ -150,6 +150,9 @@ class LotteryWinner(models.Model):
         ordering = ["lottery", "rank"]
         constraints = [models.UniqueConstraint(fields=["lottery", "rank"], name="lot_winner_rank_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.lottery} · {self.prize} · {self.user}"
+
 
 class LotteryStatusChange(models.Model):
     lottery = models.ForeignKey(Lottery, on_delete=models.CASCADE, related_name="status_changes",
@@ -167,6 +170,9 @@ class LotteryStatusChange(models.Model):
         verbose_name = _("抽奖状态变更")
         verbose_name_plural = _("抽奖状态变更")
         ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M}"
 
     @property
     def display_note(self) -> str:

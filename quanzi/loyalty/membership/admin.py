@@ -13,7 +13,7 @@ from django.contrib import admin, messages
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from quanzi.core.admin_base import ReadOnlyInline
+from quanzi.core.admin_base import QuanziModelAdmin, ReadOnlyInline
 from quanzi.core.errors import DomainError
 from quanzi.loyalty.membership import errors, rules, services
 from quanzi.loyalty.membership.models import (
@@ -28,7 +28,7 @@ from quanzi.loyalty.membership.models import (
 )
 
 
-class _ReadOnly(admin.ModelAdmin):
+class _ReadOnly(QuanziModelAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return [f.name for f in self.model._meta.fields]
 
@@ -40,14 +40,14 @@ class _ReadOnly(admin.ModelAdmin):
 
 
 @admin.register(Level)
-class LevelAdmin(admin.ModelAdmin):
+class LevelAdmin(QuanziModelAdmin):
     list_display = ("name", "threshold", "member_price", "free_shipping_threshold_fen", "is_active")
     list_editable = ("is_active",)
     filter_horizontal = ("monthly_coupons", "birthday_coupons")
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(QuanziModelAdmin):
     list_display = ("name", "code", "kind", "days", "price_fen", "extra_discount_percent", "free_shipping",
                     "refund_after_use", "sku_id", "is_active", "sort")
     list_filter = ("kind", "is_active")
@@ -77,7 +77,7 @@ class GrowthForm(forms.ModelForm):
 
 
 @admin.register(GrowthEntry)
-class GrowthEntryAdmin(admin.ModelAdmin):
+class GrowthEntryAdmin(QuanziModelAdmin):
     """The ledger is append-only: entries are read here; "add" is an operator's adjustment (kind `operator`)."""
 
     list_display = ("id", "user", "amount", "kind", "key", "order_id", "created_at")

@@ -21,6 +21,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from quanzi.core.money import format_yuan
 from quanzi.loyalty.membership.enums import GrowthKind, PeriodStatus, PlanKind, RefundAfterUse
 
 
@@ -68,6 +69,9 @@ class MemberAccount(models.Model):
         verbose_name = _("会员账户")
         verbose_name_plural = _("会员账户")
 
+    def __str__(self) -> str:
+        return str(self.user)
+
 
 class GrowthEntry(models.Model):
     """One movement of growth value: + earned, - reversed. Never updated nor deleted."""
@@ -88,6 +92,9 @@ class GrowthEntry(models.Model):
         indexes = [models.Index(fields=["user", "-id"])]
         constraints = [models.CheckConstraint(condition=~Q(amount=0), name="mb_growth_amount_nonzero")]
 
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_kind_display()} {self.amount:+d}"
+
 
 class LevelChange(models.Model):
     """The audit row of a member's level moving (up on growth, down when a refund reverses growth)."""
@@ -107,6 +114,9 @@ class LevelChange(models.Model):
         verbose_name = _("等级变更")
         verbose_name_plural = _("等级变更")
         ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.from_level} → {self.to_level}"
 
 
 class Plan(models.Model):
@@ -174,6 +184,9 @@ class MembershipPeriod(models.Model):
             models.CheckConstraint(condition=Q(refunded_fen__lte=F("paid_fen")), name="mb_period_refund_le_paid"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.user} · {self.plan} · {self.get_status_display()}"
+
 
 class PeriodChange(models.Model):
     """The audit row of a period: started, ended by a refund, moved forward when an earlier one was refunded."""
@@ -192,6 +205,9 @@ class PeriodChange(models.Model):
         verbose_name_plural = _("会员期变更")
         ordering = ["id"]
 
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M}"
+
 
 class BenefitUse(models.Model):
     """An order that took a paid member's benefit (member price a level alone would not give, the plan's extra
@@ -208,3 +224,6 @@ class BenefitUse(models.Model):
         verbose_name = _("会员权益使用")
         verbose_name_plural = _("会员权益使用")
         ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.period} · {format_yuan(self.amount_fen)}"

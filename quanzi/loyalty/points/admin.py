@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from quanzi.core.admin_base import ReadOnlyInline, run_for_each
+from quanzi.core.admin_base import QuanziModelAdmin, ReadOnlyInline, run_for_each
 from quanzi.core.errors import DomainError
 from quanzi.loyalty.points import errors, services
 from quanzi.loyalty.points.conf import conf
@@ -49,7 +49,7 @@ class DrawInline(ReadOnlyInline):
 
 
 @admin.register(PointsEntry)
-class PointsEntryAdmin(admin.ModelAdmin):
+class PointsEntryAdmin(QuanziModelAdmin):
     """The ledger is append-only: entries are read here; "add" grants points (kind `grant`)."""
 
     list_display = ("id", "user", "points", "kind", "reason", "order_id", "created_at")
@@ -76,7 +76,7 @@ class PointsEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(PointsLot)
-class PointsLotAdmin(admin.ModelAdmin):
+class PointsLotAdmin(QuanziModelAdmin):
     list_display = ("id", "user", "amount", "remaining", "earned_at", "expires_at", "entry")
     search_fields = ("user__nickname", "user__phone")
     readonly_fields = [f.name for f in PointsLot._meta.fields]
@@ -110,7 +110,7 @@ class MallItemForm(forms.ModelForm):
 
 
 @admin.register(MallItem)
-class MallItemAdmin(admin.ModelAdmin):
+class MallItemAdmin(QuanziModelAdmin):
     """Operators list the mall's items. `redeemed_count` moves only by redemptions (conditional updates)."""
 
     form = MallItemForm
@@ -129,7 +129,7 @@ class StatusChangeInline(ReadOnlyInline):
 
 
 @admin.register(MallRedemption)
-class MallRedemptionAdmin(admin.ModelAdmin):
+class MallRedemptionAdmin(QuanziModelAdmin):
     """Redeemed goods wait here for shipping: open one, type the carrier and tracking number and save (it ships,
     through the service, and the member is told); or cancel selected ones (stock and points go back)."""
 

@@ -41,6 +41,9 @@ class PointsAccount(models.Model):
         verbose_name = _("积分账户")
         verbose_name_plural = _("积分账户")
 
+    def __str__(self) -> str:
+        return str(self.user)
+
 
 class PointsEntry(models.Model):
     """One movement of a member's points. Never updated nor deleted."""
@@ -216,6 +219,9 @@ class MallRedemptionStatusChange(models.Model):
         verbose_name = _("兑换状态变更")
         verbose_name_plural = _("兑换状态变更")
         ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M}"
 
     @property
     def display_note(self) -> str:

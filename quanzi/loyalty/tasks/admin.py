@@ -10,6 +10,7 @@ from django.contrib import admin, messages
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from quanzi.core.admin_base import QuanziModelAdmin, QuanziTabularInline
 from quanzi.core.errors import DomainError
 from quanzi.loyalty.tasks import services
 from quanzi.loyalty.tasks.models import (
@@ -25,13 +26,13 @@ from quanzi.loyalty.tasks.models import (
 )
 
 
-class TaskRewardInline(admin.TabularInline):
+class TaskRewardInline(QuanziTabularInline):
     model = TaskReward
     extra = 1
 
 
 @admin.register(Task)
-class TaskAdmin(admin.ModelAdmin):
+class TaskAdmin(QuanziModelAdmin):
     list_display = ("title", "code", "section", "trigger", "target", "period", "is_active", "position")
     list_filter = ("section", "period", "trigger", "is_active")
     list_editable = ("is_active", "position")
@@ -39,13 +40,13 @@ class TaskAdmin(admin.ModelAdmin):
     inlines = [TaskRewardInline]
 
 
-class StepInline(admin.TabularInline):
+class StepInline(QuanziTabularInline):
     model = CheckinRewardStep
     extra = 1
 
 
 @admin.register(CheckinRule)
-class CheckinRuleAdmin(admin.ModelAdmin):
+class CheckinRuleAdmin(QuanziModelAdmin):
     list_display = ("title", "community", "mode", "repeat", "is_active")
     list_filter = ("mode", "is_active")
     raw_id_fields = ("community",)
@@ -53,13 +54,13 @@ class CheckinRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Badge)
-class BadgeAdmin(admin.ModelAdmin):
+class BadgeAdmin(QuanziModelAdmin):
     list_display = ("icon", "name", "code", "rule", "trigger", "threshold", "is_active", "position")
     list_filter = ("rule", "is_active")
     list_editable = ("is_active", "position")
 
 
-class _ReadOnly(admin.ModelAdmin):
+class _ReadOnly(QuanziModelAdmin):
     """What was paid or recorded: append-only rows, read here, never edited."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -94,7 +95,7 @@ class CheckinRewardAdmin(_ReadOnly):
 
 
 @admin.register(BadgeAward)
-class BadgeAwardAdmin(admin.ModelAdmin):
+class BadgeAwardAdmin(QuanziModelAdmin):
     """Awards are read here; "add" awards a badge by hand (through the service: once per member and badge)."""
 
     list_display = ("id", "badge", "user", "key", "created_at")

@@ -57,6 +57,9 @@ class TaskReward(models.Model):
         ordering = ["task", "id"]
         constraints = [models.CheckConstraint(condition=Q(amount__gte=1), name="lt_task_reward_amount_positive")]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.amount}"
+
 
 class TaskFact(models.Model):
     """Something a member did that tasks count, reported once per (member, trigger, key). Append-only."""
@@ -75,6 +78,9 @@ class TaskFact(models.Model):
         indexes = [models.Index(fields=["user", "trigger", "day"])]
         constraints = [models.UniqueConstraint(fields=["user", "trigger", "key"], name="lt_fact_once")]
 
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_trigger_display()} · {self.day:%Y-%m-%d}"
+
 
 class TaskClaim(models.Model):
     """A task's reward paid to a member for one period ("once", "2026-11-30", "2026-W48"): at most one row."""
@@ -92,6 +98,9 @@ class TaskClaim(models.Model):
         verbose_name_plural = _("任务奖励领取")
         ordering = ["-id"]
         constraints = [models.UniqueConstraint(fields=["task", "user", "period_key"], name="lt_claim_once_per_period")]
+
+    def __str__(self) -> str:
+        return f"{self.task} · {self.user}"
 
 
 class CheckinRule(models.Model):
@@ -139,6 +148,9 @@ class CheckinRewardStep(models.Model):
             models.UniqueConstraint(fields=["rule", "day", "kind"], name="lt_checkin_step_unique"),
             models.CheckConstraint(condition=Q(day__gte=1) & Q(amount__gte=1), name="lt_checkin_step_positive"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.day} · {self.get_kind_display()} {self.amount}"
 
 
 class CheckinReward(models.Model):
@@ -205,3 +217,6 @@ class BadgeAward(models.Model):
         verbose_name_plural = _("徽章获得记录")
         ordering = ["badge__position", "id"]
         constraints = [models.UniqueConstraint(fields=["user", "badge"], name="lt_badge_once")]
+
+    def __str__(self) -> str:
+        return f"{self.badge} · {self.user}"

@@ -14,9 +14,17 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from quanzi.core.admin_base import ReadOnlyInline, run_for_each
+from quanzi.core.admin_base import (
+    Figure,
+    QuanziModelAdmin,
+    ReadOnlyInline,
+    dashboard_figures,
+    queue_figure,
+    run_for_each,
+)
 from quanzi.core.errors import DomainError
 from quanzi.referrals.distribution import services
+from quanzi.referrals.distribution.enums import PromoterStatus, WithdrawalStatus
 from quanzi.referrals.distribution.models import (
     RATE_FIELDS,
     CommissionEntry,
@@ -48,7 +56,7 @@ class SettingsForm(forms.ModelForm):
 
 
 @admin.register(DistributionSettings)
-class DistributionSettingsAdmin(admin.ModelAdmin):
+class DistributionSettingsAdmin(QuanziModelAdmin):
     form = SettingsForm
     list_display = ("__str__", "promoter_mode", "levels", "level1_rate", "level2_rate", "withdraw_min_fen",
                     "withdraw_max_fen", "withdraw_fee_fen", "updated_at")
@@ -74,14 +82,14 @@ class RuleForm(forms.ModelForm):
 
 
 @admin.register(CommunityRule)
-class CommunityRuleAdmin(admin.ModelAdmin):
+class CommunityRuleAdmin(QuanziModelAdmin):
     form = RuleForm
     list_display = ("community", "promoter_mode", "levels", "level1_rate", "level2_rate", "kol_rate", "updated_at")
     autocomplete_fields = ("community",)
 
 
 @admin.register(ProductRate)
-class ProductRateAdmin(admin.ModelAdmin):
+class ProductRateAdmin(QuanziModelAdmin):
     form = RuleForm
     list_display = ("product", "level1_rate", "level2_rate", "kol_rate", "updated_at")
     raw_id_fields = ("product",)
@@ -93,7 +101,7 @@ class PromoterStatusInline(ReadOnlyInline):
 
 
 @admin.register(Promoter)
-class PromoterAdmin(admin.ModelAdmin):
+class PromoterAdmin(QuanziModelAdmin):
     list_display = ("id", "user", "status", "source", "pending_fen", "available_fen", "withdrawn_fen", "created_at")
     list_filter = ("status", "source")
     search_fields = ("user__nickname", "user__phone")
@@ -134,7 +142,7 @@ class WithdrawalStatusInline(ReadOnlyInline):
 
 
 @admin.register(Withdrawal)
-class WithdrawalAdmin(admin.ModelAdmin):
+class WithdrawalAdmin(QuanziModelAdmin):
     """The approval queue (also a page: /ops/withdrawals/)."""
 
     list_display = ("number", "promoter", "amount_fen", "fee_fen", "payout_fen", "status", "channel", "created_at")
@@ -164,7 +172,7 @@ class WithdrawalAdmin(admin.ModelAdmin):
 
 
 @admin.register(CommissionEntry)
-class CommissionEntryAdmin(admin.ModelAdmin):
+class CommissionEntryAdmin(QuanziModelAdmin):
     """The ledger is append-only: read here, never added, edited or deleted."""
 
     list_display = ("id", "promoter", "kind", "bucket", "amount_fen", "order_id", "level", "rate", "created_at")
@@ -180,3 +188,17 @@ class CommissionEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+def _dashboard(today: Any) -> list[Figure]:
+    withdrawals = Withdrawal.objects.filter(status=WithdrawalStatus.REQUESTED).count()
+    promoters = Promoter.objects.filter(status=PromoterStatus.APPLIED).count()
+    return [
+        queue_figure(gettext_lazy("待审核提现"), withdrawals,
+                     "/admin/referrals_distribution/withdrawal/?status__exact=requested"),
+        queue_figure(gettext_lazy("待审核推广员"), promoters,
+                     "/admin/referrals_distribution/promoter/?status__exact=applied"),
+    ]
+
+
+dashboard_figures("70-distribution", _dashboard)

@@ -23,6 +23,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from quanzi.core.messages import shown
+from quanzi.core.money import format_yuan
 from quanzi.referrals.distribution.enums import (
     Bucket,
     EntryKind,
@@ -111,6 +112,9 @@ class CommunityRule(models.Model):
             *_rate_checks("dist_community", RATE_FIELDS),
         ]
 
+    def __str__(self) -> str:
+        return str(self.community)
+
 
 class ProductRate(models.Model):
     """A product's own commission rates (an override of the community's and the platform's)."""
@@ -127,6 +131,9 @@ class ProductRate(models.Model):
         verbose_name = _("商品佣金比例")
         verbose_name_plural = _("商品佣金比例")
         constraints = [*_rate_checks("dist_product", RATE_FIELDS)]
+
+    def __str__(self) -> str:
+        return str(self.product)
 
 
 class Promoter(models.Model):
@@ -175,6 +182,9 @@ class PromoterStatusChange(models.Model):
         verbose_name = _("推广员状态变更")
         verbose_name_plural = _("推广员状态变更")
         ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M}"
 
     @property
     def display_note(self) -> str:
@@ -232,6 +242,9 @@ class WithdrawalStatusChange(models.Model):
         verbose_name_plural = _("提现状态变更")
         ordering = ["id"]
 
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M}"
+
     @property
     def display_note(self) -> str:
         return shown(self.note, self.message_id, self.params)
@@ -274,6 +287,9 @@ class CommissionEntry(models.Model):
             models.UniqueConstraint(fields=["order_line_id", "level"], condition=Q(kind=EntryKind.ACCRUE),
                                     name="dist_entry_one_accrual_per_line_level"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.promoter} · {self.get_kind_display()} · {format_yuan(self.amount_fen)}"
 
 
 class RefundSeen(models.Model):

@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
 
-from quanzi.core.admin_base import ReadOnlyInline, run_for_each
+from quanzi.core.admin_base import QuanziModelAdmin, ReadOnlyInline, report_done, run_for_each
 from quanzi.loyalty.rewards import GRANTERS
 from quanzi.referrals.invites import services
 from quanzi.referrals.invites.enums import FlagStatus
@@ -45,7 +45,7 @@ class PolicyForm(forms.ModelForm):
 
 
 @admin.register(InvitePolicy)
-class InvitePolicyAdmin(admin.ModelAdmin):
+class InvitePolicyAdmin(QuanziModelAdmin):
     form = PolicyForm
     list_display = ("id", "policy", "valid_days", "inviter_reward_kind", "inviter_reward_amount",
                     "invitee_reward_kind", "invitee_reward_amount", "flag_window_hours", "flag_threshold")
@@ -63,7 +63,7 @@ class FlagInline(ReadOnlyInline):
 
 
 @admin.register(Binding)
-class BindingAdmin(admin.ModelAdmin):
+class BindingAdmin(QuanziModelAdmin):
     list_display = ("id", "invitee", "inviter", "source", "policy", "community_id", "ip", "device", "started_at",
                     "expires_at", "ended_at", "ended_reason")
     list_filter = ("source", "policy", "ended_reason")
@@ -79,7 +79,7 @@ class BindingAdmin(admin.ModelAdmin):
 
 
 @admin.register(InviteFlag)
-class InviteFlagAdmin(admin.ModelAdmin):
+class InviteFlagAdmin(QuanziModelAdmin):
     list_display = ("id", "kind", "value", "count", "binding", "status", "created_at")
     list_filter = ("status", "kind")
     search_fields = ("value",)
@@ -91,17 +91,17 @@ class InviteFlagAdmin(admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("核实无问题"))
     def clear(self, request: HttpRequest, queryset: QuerySet[InviteFlag]) -> None:
-        run_for_each(self, request, queryset, lambda f: services.flag_review(actor=request.user, flag_id=f.pk,
-                                                                             status=FlagStatus.CLEARED))
+        report_done(self, request, run_for_each(self, request, queryset, lambda f: services.flag_review(
+            actor=request.user, flag_id=f.pk, status=FlagStatus.CLEARED)))
 
     @admin.action(description=gettext_lazy("确认作弊"))
     def confirm(self, request: HttpRequest, queryset: QuerySet[InviteFlag]) -> None:
-        run_for_each(self, request, queryset, lambda f: services.flag_review(actor=request.user, flag_id=f.pk,
-                                                                             status=FlagStatus.CONFIRMED))
+        report_done(self, request, run_for_each(self, request, queryset, lambda f: services.flag_review(
+            actor=request.user, flag_id=f.pk, status=FlagStatus.CONFIRMED)))
 
 
 @admin.register(InviteCode)
-class InviteCodeAdmin(admin.ModelAdmin):
+class InviteCodeAdmin(QuanziModelAdmin):
     list_display = ("code", "user", "created_at")
     search_fields = ("code", "user__nickname")
     readonly_fields = ("user", "code", "created_at")
@@ -111,7 +111,7 @@ class InviteCodeAdmin(admin.ModelAdmin):
 
 
 @admin.register(InviteVisit)
-class InviteVisitAdmin(admin.ModelAdmin):
+class InviteVisitAdmin(QuanziModelAdmin):
     list_display = ("id", "inviter", "viewer", "target_kind", "target_id", "ip", "device", "created_at")
     list_filter = ("target_kind",)
     readonly_fields = [f.name for f in InviteVisit._meta.fields]
@@ -126,7 +126,7 @@ class OutcomeChangeInline(ReadOnlyInline):
 
 
 @admin.register(InviteOutcome)
-class InviteOutcomeAdmin(admin.ModelAdmin):
+class InviteOutcomeAdmin(QuanziModelAdmin):
     list_display = ("id", "invitee", "inviter", "order_id", "order_payable_fen", "status", "inviter_reward",
                     "invitee_reward", "paid_at", "rewarded_at")
     list_filter = ("status",)

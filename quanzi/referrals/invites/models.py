@@ -48,6 +48,9 @@ class InvitePolicy(models.Model):
         verbose_name = _("邀请规则")
         verbose_name_plural = _("邀请规则")
 
+    def __str__(self) -> str:
+        return str(self.get_policy_display())
+
 
 class InviteCode(models.Model):
     """A member's invite code: the short code typed at sign-up, and the token in every invite link of theirs
@@ -61,6 +64,9 @@ class InviteCode(models.Model):
     class Meta:
         verbose_name = _("邀请码")
         verbose_name_plural = _("邀请码")
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.user}"
 
 
 class InviteVisit(models.Model):
@@ -159,6 +165,9 @@ class InviteOutcome(models.Model):
         ordering = ["-id"]
         indexes = [models.Index(fields=["inviter", "status"])]
 
+    def __str__(self) -> str:
+        return f"{self.inviter} → {self.invitee} · {self.get_status_display()}"
+
 
 class OutcomeStatusChange(models.Model):
     outcome = models.ForeignKey(InviteOutcome, on_delete=models.CASCADE, related_name="changes")
@@ -171,3 +180,6 @@ class OutcomeStatusChange(models.Model):
         verbose_name = _("邀请成果状态变更")
         verbose_name_plural = _("邀请成果状态变更")
         ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M}"

@@ -241,12 +241,12 @@ def test_operators_create_and_end_campaigns_in_the_back_office() -> None:
     operator.save(update_fields=["is_superuser"])
     client = _client(operator)
     now = timezone.localtime()
-    data = {"sku": sku.pk, "title": "", "group_price_fen": "20000", "group_size": "3", "fill_minutes": "1440",
+    data = {"sku": sku.pk, "title": "", "group_price_fen": "200.00", "group_size": "3", "fill_minutes": "1440",
             "member_limit": "0", "starts_at_0": now.strftime("%Y-%m-%d"), "starts_at_1": now.strftime("%H:%M:%S"),
             "ends_at_0": (now + dt.timedelta(days=2)).strftime("%Y-%m-%d"), "ends_at_1": now.strftime("%H:%M:%S")}
     refused = client.post("/admin/growth_groupbuy/groupbuycampaign/add/", data)
     assert refused.status_code == 200 and "拼团价需低于原价" in refused.content.decode()
-    assert client.post("/admin/growth_groupbuy/groupbuycampaign/add/", {**data, "group_price_fen": "6000"})\
+    assert client.post("/admin/growth_groupbuy/groupbuycampaign/add/", {**data, "group_price_fen": "60.00"})\
         .status_code == 302
     c = GroupBuyCampaign.objects.get()
     assert c.created_by == operator and CampaignStatusChange.objects.filter(campaign=c).count() == 1
