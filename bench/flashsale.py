@@ -286,8 +286,22 @@ class Figures:
                 f"p99_ms={self.flash.pct_ms(0.99):.1f}")
 
 
-def rush(label: str, env: dict[str, str], server: list[str], args: argparse.Namespace, work: Path) -> Figures:
-    """Seed, start the server, drive trivial → flash → trivial, stop it, read what the database holds."""
+def queue_left(database_url: str) -> tuple[int, int, float]:
+    """(tickets still queued or placing, tickets placed, seconds from the first ticket to the last order placed)."""
+    import psycopg
+
+    with psycopg.connect(database_url) as conn:
+        row = conn.execute(
+            "SELECT count(*) FILTER (WHERE status IN ('queued', 'placing')), count(*) FILTER (WHERE status = 'placed'),"
+            " EXTRACT(EPOCH FROM max(done_at) - min(created_at)) FROM growth_flashsale_flashticket").fetchone()
+    assert row is not None
+    return int(row[0]), int(row[1]), float(row[2] or 0.0)
+
+
+def rush(label: str, env: dict[str, str], server: list[str], args: argparse.Namespace, work: Path,
+         consumer: list[str] | None = None) -> Figures:
+    """Seed, start the server (and the job consumer that places queued winners' orders), drive trivial → flash →
+    trivial, wait for the order queue to drain, stop them, read what the database holds."""
     seeded = work / f"{label}-seed.json"
     t0 = time.monotonic()
     child(env, "--seed", "--units", str(args.units), "--buyers", str(args.buyers), "--out", str(seeded))
@@ -296,6 +310,8 @@ def rush(label: str, env: dict[str, str], server: list[str], args: argparse.Name
     port = free_port()
     log = open(work / f"{label}-server.log", "wb")  # noqa: SIM115 - closed below
     proc = subprocess.Popen([*server, f"127.0.0.1:{port}"], env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    jobs = subprocess.Popen(consumer, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT) if consumer else None
+    drained = ""
     try:
         wait_ready(port, proc)
         deadline = time.monotonic() + args.timeout
@@ -310,6 +326,13 @@ def rush(label: str, env: dict[str, str], server: list[str], args: argparse.Name
                      for _m, _p, h, body in buys[:100]], args.threads, deadline)
         before = drive(port, health, args.threads, deadline)
         flash = drive(port, buys, args.threads, deadline)
+        if jobs is not None:  # the winners' orders are placed by the consumer: wait until the last one is
+            waited = time.monotonic()
+            while queue_left(env["DATABASE_URL"])[0] and time.monotonic() < deadline:
+                time.sleep(0.2)
+            left, placed, span = queue_left(env["DATABASE_URL"])
+            drained = (f"{placed} queued winners' orders placed by the job consumer, the last {span:.2f} s after the "
+                       f"first ticket ({time.monotonic() - waited:.2f} s of waiting after the rush); {left} left")
         after = drive(port, health, args.threads, deadline)
         # context for the figures: the same server on an authenticated trivial read, and on buys after the sale
         # is over (every one refused by the gate: the cost of a refusal alone)
@@ -319,6 +342,8 @@ def rush(label: str, env: dict[str, str], server: list[str], args: argparse.Name
                               .encode()) for m, p, h, b in buys], args.threads, deadline)
     finally:
         stop(proc)
+        if jobs is not None:
+            stop(jobs)
         log.close()
     if any(status >= 500 for run in (before, flash, after, me, again) for status in run.statuses):
         text = (work / f"{label}-server.log").read_text(errors="replace")
@@ -340,6 +365,8 @@ def rush(label: str, env: dict[str, str], server: list[str], args: argparse.Name
           f"{me.pct_ms(0.5):.1f} ms); refused buys after the sale {again.per_s:.0f}/s (p50 {again.pct_ms(0.5):.1f} ms, "
           f"{dict(sorted(again.codes.items()))}); flash attempts / authenticated trivial = "
           f"{flash.per_s / me.per_s if me.per_s else 0:.2f}")
+    if drained:
+        print(f"[{label}] queue: {drained}")
     print(f"[{label}] database: {checks}")
     return figures
 
@@ -372,6 +399,7 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2,
                         help="gunicorn worker processes (default: one per CPU)")
     parser.add_argument("--worker-threads", type=int, default=16, help="threads per gunicorn worker (gthread)")
+    parser.add_argument("--job-workers", type=int, default=4, help="threads of the job consumer (run_huey)")
     parser.add_argument("--redis-db", type=int, default=13)
     parser.add_argument("--conn-max-age", type=int, default=60,
                         help="seconds a server keeps its database connection (0: one per request, quanzi's default)")
@@ -428,7 +456,11 @@ def main() -> int:
                   "--keep-alive", "30", "--log-level", "error", "--bind"]
         print(f"[production] gunicorn {args.workers} workers × {args.worker_threads} threads (gthread), DEBUG=0, "
               f"PostgreSQL {db_name}, Redis db {args.redis_db}")
-        production = rush("production", env, server, args, work)
+        consumer = [sys.executable, str(ROOT / "manage.py"), "run_huey", "--workers", str(args.job_workers),
+                    "--worker-type", "thread", "--quiet"]
+        print(f"[production] job consumer: manage.py run_huey, {args.job_workers} threads (places queued winners' "
+              "orders)")
+        production = rush("production", env, server, args, work, consumer)
     finally:
         flush.flushdb()
         with psycopg.connect(f"{PG_URL}/postgres", autocommit=True) as admin:

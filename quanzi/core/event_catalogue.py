@@ -339,6 +339,8 @@ _SPECS: list[EventSpec] = [
           to_allotment=req(bool)),
         E("flashsale.refund", "秒杀订单退款。A flash-sale order was refunded.", "flashreservation",
           item_id=req(int), order_id=req(int), amount_fen=req(int)),
+        E("flashsale.ticket_failed", "秒杀排队下单未成功，名额退回。A queued winner's order could not be placed; "
+          "its units went back.", "flashticket", item_id=req(int), code=req(str)),
         E("flashsale.export", "导出秒杀数据 Excel。Flash-sale figures were exported.", "flashsession",
           object_optional=True, rows=req(int)),
         E("page.flashsale", "浏览秒杀页。The flash-sale page was viewed.", "flashsession", object_optional=True),

@@ -170,6 +170,8 @@ _SPECS: list[MessageSpec] = [
     *_app(
         "growth.flashsale",
         M("flashsale.ended_on_time", gettext_noop("到点结束")),
+        M("notify.flashsale_placed", gettext_noop("秒杀抢到了！订单 %(n)s 请在 %(m)s 分钟内支付，超时名额会释放给别人"),
+          n=TEXT, m=TEXT),
     ),
     # --- growth: group-buy ---------------------------------------------------------------------------------------
     *_app(

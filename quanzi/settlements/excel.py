@@ -58,6 +58,7 @@ def statement_xlsx(statement: SettlementStatement) -> bytes:
         (_("销售佣金"), statement.sales_commission_fen),
         (_("退款退回佣金"), statement.commission_returned_fen),
         (_("平台佣金"), statement.commission_fen),
+        (_("平台补贴"), statement.subsidy_fen),
         (_("应结算"), statement.net_fen),
     ]
     for label, fen in money:
@@ -72,15 +73,17 @@ def statement_xlsx(statement: SettlementStatement) -> bytes:
 
     detail = wb.create_sheet(_("明细"))
     detail.append(safe_row([_("时间"), _("类型"), _("订单号"), _("退款单号"), _("摘要"), _("数量"), _("金额（分）"),
-                            _("佣金（分）"), _("结算（分）"), _("金额（元）"), _("佣金（元）"), _("结算（元）")]))
+                            _("佣金（分）"), _("结算（分）"), _("金额（元）"), _("佣金（元）"), _("结算（元）"),
+                            _("平台补贴（分）"), _("平台补贴（元）")]))
     for cell in detail[1]:
         cell.font = bold
     for line in statement_lines(statement=statement):
         detail.append(safe_row([timezone.localtime(line.happened_at).strftime("%Y-%m-%d %H:%M:%S"),
                                 line.get_kind_display(), line.order_number, line.refund_no, line.title,
                                 line.quantity, line.amount_fen, line.commission_fen, line.net_fen,
-                                _yuan(line.amount_fen), _yuan(line.commission_fen), _yuan(line.net_fen)]))
-        for col in (10, 11, 12):
+                                _yuan(line.amount_fen), _yuan(line.commission_fen), _yuan(line.net_fen),
+                                line.subsidy_fen, _yuan(line.subsidy_fen)]))
+        for col in (10, 11, 12, 14):
             detail.cell(row=detail.max_row, column=col).number_format = YUAN_FORMAT
     for letter, width in zip("ABCDE", (20, 8, 24, 28, 40), strict=True):
         detail.column_dimensions[letter].width = width

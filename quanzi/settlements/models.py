@@ -3,7 +3,10 @@ its lines, one per paid order line and one per refund, so a merchant can reconci
 
 Money is integer fen. Line amounts are signed: a sale is positive, a refund negative; the statement's totals are
 sums of its lines (sales_fen = Σ sale amounts, refunds_fen = −Σ refund amounts, commission_fen = Σ line
-commission, net_fen = Σ line amount − commission_fen)."""
+commission, subsidy_fen = Σ line subsidy, net_fen = Σ line amount + subsidy_fen − commission_fen). The subsidy
+(平台补贴) is what the platform paid for on the merchant's lines — platform coupons, points, the red-packet balance
+a buyer spent (orders.funding) — paid to the merchant with the sale and taken back, share for share, with a
+refund."""
 
 from __future__ import annotations
 
@@ -27,6 +30,7 @@ class SettlementStatement(models.Model):
     sales_commission_fen = models.BigIntegerField(_("销售佣金（分）"), default=0)
     commission_returned_fen = models.BigIntegerField(_("退款退回佣金（分）"), default=0)
     commission_fen = models.BigIntegerField(_("平台佣金（分）"), default=0)
+    subsidy_fen = models.BigIntegerField(_("平台补贴（分）"), default=0)
     net_fen = models.BigIntegerField(_("应结算（分）"), default=0)
     order_count = models.PositiveIntegerField(_("订单数"), default=0)
     refund_count = models.PositiveIntegerField(_("退款笔数"), default=0)
@@ -63,6 +67,8 @@ class StatementLine(models.Model):
     quantity = models.PositiveIntegerField(_("数量"), default=0)
     amount_fen = models.BigIntegerField(_("金额（分，退款为负）"))
     commission_fen = models.BigIntegerField(_("佣金（分，退回为负）"))
+    # what the platform paid for on the line (platform coupons, points, balance), taken back on a refund (negative)
+    subsidy_fen = models.BigIntegerField(_("平台补贴（分，退回为负）"), default=0)
 
     class Meta:
         verbose_name = _("结算明细")
@@ -74,4 +80,4 @@ class StatementLine(models.Model):
 
     @property
     def net_fen(self) -> int:
-        return self.amount_fen - self.commission_fen
+        return self.amount_fen + self.subsidy_fen - self.commission_fen

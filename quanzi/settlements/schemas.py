@@ -19,7 +19,8 @@ class StatementOut(Schema):
     sales_commission_fen: int
     commission_returned_fen: int
     commission_fen: int
-    net_fen: int = Field(description="应结算 = 销售额 − 退款额 − 平台佣金")
+    subsidy_fen: int = Field(0, description="平台补贴（分）：平台券、积分、红包余额抵扣的部分，退款按比例扣回")
+    net_fen: int = Field(description="应结算 = 销售额 − 退款额 + 平台补贴 − 平台佣金")
     order_count: int
     refund_count: int
     generated_at: dt.datetime
@@ -38,6 +39,7 @@ class StatementLineOut(Schema):
     quantity: int
     amount_fen: int = Field(description="金额（分），退款为负")
     commission_fen: int = Field(description="佣金（分），退回为负")
+    subsidy_fen: int = Field(0, description="平台补贴（分），退款扣回为负")
     net_fen: int
 
 

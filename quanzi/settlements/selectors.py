@@ -13,6 +13,10 @@ What counts, and when:
   returned so far is C·R/P rounded half-up (``core.money.allocate`` over [R, P − R]); each refund returns the
   difference from the refunds before it. So a full refund returns exactly C, partial refunds never return more,
   and the rounding never drifts over several refunds.
+- the **platform subsidy** (平台补贴) of a sale is what the platform paid for on its line — platform coupons, points,
+  the red-packet balance the buyer spent (`orders.funding`) — so the merchant is paid for the goods as if the buyer
+  had paid it; a refund takes back the share of it the refund returned to those sources (the split its `refunded`
+  moment recorded).
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from quanzi.catalog import selectors as catalog_selectors
 from quanzi.catalog.selectors import merchant_get_for_user
 from quanzi.core.errors import NotAuthenticated
 from quanzi.core.money import allocate
+from quanzi.orders import funding
 from quanzi.orders import selectors as order_selectors
 from quanzi.payments import selectors as payment_selectors
 from quanzi.settlements import errors
@@ -50,6 +55,7 @@ class LedgerLine:
     quantity: int = 0
     order_line_id: int | None = None
     refund_no: str = ""
+    subsidy_fen: int = 0  # signed: taken back on a refund negative
 
 
 def _spec_text(spec: Any) -> str:
@@ -74,12 +80,15 @@ def commission_returned(*, commission_fen: int, paid_fen: int, refunded_before_f
 def ledger(*, merchant_id: int, period: Period) -> list[LedgerLine]:
     """Every sale and refund of `merchant_id` in `period`, in time order."""
     lines: list[LedgerLine] = []
-    sales = order_selectors.lines_paid_in(merchant_id=merchant_id, start_at=period.start_at, end_at=period.end_at)
+    sales = list(order_selectors.lines_paid_in(merchant_id=merchant_id, start_at=period.start_at,
+                                               end_at=period.end_at))
+    subsidy = funding.platform_funded_by_line(line_ids=[ln.pk for ln in sales])
     for ln in sales:
         title = f"{ln.title} {_spec_text(ln.spec)}".strip()
         lines.append(LedgerLine(kind=LineKind.SALE, happened_at=ln.order.paid_at, order_id=ln.order_id,
                                 order_number=ln.order.number, title=title[:200], quantity=ln.quantity,
-                                amount_fen=ln.payable_fen, commission_fen=ln.commission_fen, order_line_id=ln.pk))
+                                amount_fen=ln.payable_fen, commission_fen=ln.commission_fen, order_line_id=ln.pk,
+                                subsidy_fen=subsidy.get(ln.pk, 0)))
     in_period = list(_counted_refunds(merchant_id).filter(finished_at__gte=period.start_at,
                                                           finished_at__lt=period.end_at))
     if not in_period:
@@ -89,6 +98,7 @@ def ledger(*, merchant_id: int, period: Period) -> list[LedgerLine]:
     commission = order_selectors.commission_by_order(order_ids=order_ids)
     refunded_before = {o: 0 for o in order_ids}
     wanted = {r.pk for r in in_period}
+    subsidy_back = funding.platform_returned_by_refund(refund_refs=[r.refund_no for r in in_period])
     for refund in _counted_refunds(merchant_id).filter(order_id__in=order_ids,
                                                        finished_at__lt=period.end_at):
         order = orders[refund.order_id]
@@ -100,7 +110,8 @@ def ledger(*, merchant_id: int, period: Period) -> list[LedgerLine]:
         title = f"退款 {refund.reason}".strip()
         lines.append(LedgerLine(kind=LineKind.REFUND, happened_at=refund.finished_at, order_id=order.pk,
                                 order_number=order.number, title=title[:200], amount_fen=-refund.amount_fen,
-                                commission_fen=-returned, refund_no=refund.refund_no))
+                                commission_fen=-returned, refund_no=refund.refund_no,
+                                subsidy_fen=-subsidy_back.get(refund.refund_no, 0)))
     lines.sort(key=lambda x: (x.happened_at, x.kind != LineKind.SALE, x.order_id, x.order_line_id or 0))
     return lines
 

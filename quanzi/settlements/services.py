@@ -68,7 +68,7 @@ def statement_generate(*, period: Period, merchant: Merchant | None = None, merc
         StatementLine(statement=statement, kind=ln.kind, happened_at=ln.happened_at, order_id=ln.order_id,
                       order_number=ln.order_number, order_line_id=ln.order_line_id, refund_no=ln.refund_no,
                       title=ln.title, quantity=ln.quantity, amount_fen=ln.amount_fen,
-                      commission_fen=ln.commission_fen)
+                      commission_fen=ln.commission_fen, subsidy_fen=ln.subsidy_fen)
         for ln in ledger
     ], batch_size=500)
     sales = [ln for ln in ledger if ln.kind == LineKind.SALE]
@@ -78,7 +78,8 @@ def statement_generate(*, period: Period, merchant: Merchant | None = None, merc
     statement.sales_commission_fen = sum(ln.commission_fen for ln in sales)
     statement.commission_returned_fen = -sum(ln.commission_fen for ln in refunds)
     statement.commission_fen = statement.sales_commission_fen - statement.commission_returned_fen
-    statement.net_fen = statement.sales_fen - statement.refunds_fen - statement.commission_fen
+    statement.subsidy_fen = sum(ln.subsidy_fen for ln in ledger)
+    statement.net_fen = statement.sales_fen - statement.refunds_fen + statement.subsidy_fen - statement.commission_fen
     statement.order_count = len({ln.order_id for ln in sales})
     statement.refund_count = len(refunds)
     statement.generated_at = timezone.now()

@@ -16,11 +16,12 @@ class CouponsConfig(AppConfig):
           refund (`refunded`) when the template says so; the first-order coupons on `paid`; the checkout page's
           coupon picker and its proposal (the best combination);
         - `catalog.hooks`: coupons to claim on the product page;
-        - `communities.hooks`: the welcome coupons on joining, and the community's coupons on its pages."""
+        - `communities.hooks`: the welcome coupons on joining, and the community's coupons on its pages;
+        - `orders.funding`: platform coupons are the platform's to pay the merchant (settlements)."""
         from quanzi.catalog import hooks as catalog_hooks
         from quanzi.communities import hooks as community_hooks
         from quanzi.growth.coupons import panels, pricing, selectors, services
-        from quanzi.orders import hooks
+        from quanzi.orders import funding, hooks
         from quanzi.orders import pricing as order_pricing
 
         for registry, adjusters in ((order_pricing.COUPON_ADJUSTERS, (pricing.shop_coupons, pricing.platform_coupon)),
@@ -28,6 +29,7 @@ class CouponsConfig(AppConfig):
             for adjuster in adjusters:
                 if adjuster not in registry:
                     registry.append(adjuster)
+        funding.register_platform_funded("growth.coupons", selectors.platform_coupon_sources)
         hooks.on_checkout("growth.coupons", services.coupons_redeem)
         hooks.on_cancelled("growth.coupons", services.on_order_cancelled)
         hooks.on_refunded("growth.coupons", services.on_order_refunded)

@@ -5,6 +5,7 @@ campaign desk of merchants and operators (templates with their numbers, redempti
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -323,3 +324,13 @@ def coupon_for_user(*, user: Any, coupon_id: int) -> Coupon:
     if coupon is None:
         raise errors.coupon_not_found()
     return coupon
+
+
+def platform_coupon_sources(sources: Collection[str]) -> set[str]:
+    """The adjustment sources (`coupon:<id>`) among `sources` that are platform coupons (their template has no
+    merchant: the platform pays for them, orders.funding)."""
+    ids = {int(s.split(":", 1)[1]) for s in sources if s.startswith("coupon:") and s.split(":", 1)[1].isdigit()}
+    if not ids:
+        return set()
+    return {f"coupon:{pk}" for pk in Coupon.objects.filter(pk__in=ids, template__merchant__isnull=True)
+            .values_list("pk", flat=True)}

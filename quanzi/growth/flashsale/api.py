@@ -18,7 +18,7 @@ from quanzi.core.pagination import PageNumber
 from quanzi.core.request_id import quiet_refusal
 from quanzi.growth.flashsale import excel, selectors, services
 from quanzi.growth.flashsale.errors import ErrorCode
-from quanzi.growth.flashsale.models import FlashSession
+from quanzi.growth.flashsale.models import FlashSession, FlashTicket
 from quanzi.growth.flashsale.schemas import (
     BuyIn,
     ItemIn,
@@ -26,6 +26,7 @@ from quanzi.growth.flashsale.schemas import (
     SessionIn,
     SessionOut,
     SessionStatsOut,
+    TicketOut,
 )
 from quanzi.orders.schemas import CheckoutOut
 
@@ -50,15 +51,18 @@ EXPECTED_REFUSALS = frozenset({ErrorCode.FLASHSALE_SOLD_OUT, ErrorCode.FLASHSALE
                                ErrorCode.TOO_MANY_REQUESTS})
 
 
-@router.post("/items/{item_id}/buy", response={201: CheckoutOut}, auth=required)
+@router.post("/items/{item_id}/buy", response={201: CheckoutOut, 202: TicketOut}, auth=required)
 def buy(request: HttpRequest, item_id: int, data: BuyIn) -> Status:
     """Buy a flash-sale item: answered at once when it is not on, sold out, over the member's limit or too fast
     (flashsale_not_started, flashsale_ended, flashsale_paused, flashsale_sold_out, flashsale_limit_reached,
-    too_many_requests); otherwise a normal order at the flash price, to be paid within the session's window."""
+    too_many_requests). Otherwise the unit is the shopper's: **202** with a ticket (排队中) when the sale is gated
+    by Redis — poll `GET /tickets/{id}` until it names the order — or **201** with the order, placed now (no
+    Redis). Either way the order is at the flash price, to be paid within the session's window. A retry with the
+    same idempotency key answers the first buy's ticket or order."""
     try:
-        checkout = services.flash_buy(user=current_user(request), item_id=item_id, address_id=data.address_id,
-                                      idempotency_key=data.idempotency_key, quantity=data.quantity,
-                                      ip=client_ip(request))
+        outcome = services.flash_buy_start(user=current_user(request), item_id=item_id,
+                                           address_id=data.address_id, idempotency_key=data.idempotency_key,
+                                           quantity=data.quantity, ip=client_ip(request))
     except DomainError as exc:
         if exc.code in EXPECTED_REFUSALS:
             # Django logs every 4xx as a WARNING; 1,900 shoppers told "sold out" within a second are not 1,900
@@ -66,7 +70,15 @@ def buy(request: HttpRequest, item_id: int, data: BuyIn) -> Status:
             # INFO (core.request_id.QuietRefusalFilter); any other 4xx and every 5xx of this endpoint stay loud.
             quiet_refusal(request)
         raise
-    return Status(201, checkout)
+    if isinstance(outcome, FlashTicket):
+        return Status(202, outcome)
+    return Status(201, outcome)
+
+
+@router.get("/tickets/{ticket_id}", response=TicketOut, auth=required)
+def ticket_get(request: HttpRequest, ticket_id: int) -> Any:
+    """The buyer's own ticket (another member's: 404 flashsale_ticket_not_found)."""
+    return selectors.ticket_for_buyer(user=current_user(request), ticket_id=ticket_id)
 
 
 # --- merchants and operators -----------------------------------------------------------------------------------

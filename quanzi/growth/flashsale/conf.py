@@ -14,6 +14,9 @@ DEFAULTS: dict[str, int] = {
     "MEMBER_ATTEMPTS": 10,
     "IP_ATTEMPTS": 300,  # generous: many shoppers share an address behind a carrier's NAT
     "WINDOW_SECONDS": 10,
+    # with Redis gating, a winner gets a ticket (排队中) and a worker places the order (services.flash_buy_start);
+    # 0 places it inside the request
+    "QUEUE": 1,
 }
 
 

@@ -27,3 +27,12 @@ class ReservationStatus(models.TextChoices):
     PAID = "paid", _("已支付")
     RELEASED = "released", _("已释放")  # its order was cancelled or expired unpaid: the unit went back
     REFUNDED = "refunded", _("已退款")
+
+
+class TicketStatus(models.TextChoices):
+    """A winner's place in the order queue (Redis gate): the gate took the unit at once; a worker places the order."""
+
+    QUEUED = "queued", _("排队中")
+    PLACING = "placing", _("下单中")
+    PLACED = "placed", _("已下单")
+    FAILED = "failed", _("未成功")

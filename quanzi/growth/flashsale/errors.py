@@ -15,6 +15,7 @@ class ErrorCode(StrEnum):
     FLASHSALE_NOT_STARTED = "flashsale_not_started"
     FLASHSALE_PAUSED = "flashsale_paused"
     FLASHSALE_SOLD_OUT = "flashsale_sold_out"
+    FLASHSALE_TICKET_NOT_FOUND = "flashsale_ticket_not_found"
     IDEMPOTENCY_KEY_MISSING = "idempotency_key_missing"
     ILLEGAL_TRANSITION = "illegal_transition"
     INVALID_ALLOTMENT = "invalid_allotment"
@@ -33,6 +34,10 @@ class ErrorCode(StrEnum):
     SKU_ALREADY_IN_SESSION = "sku_already_in_session"
     SKU_NOT_FOUND = "sku_not_found"
     TOO_MANY_REQUESTS = "too_many_requests"
+
+
+def ticket_not_found() -> NotFound:
+    return NotFound(ErrorCode.FLASHSALE_TICKET_NOT_FOUND, _("排队记录不存在"))
 
 
 def item_not_found() -> NotFound:

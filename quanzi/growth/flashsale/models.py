@@ -23,8 +23,8 @@ from django.utils.translation import gettext_lazy as _
 
 from quanzi.catalog.models import Merchant, Sku
 from quanzi.core.messages import shown
-from quanzi.growth.flashsale.enums import ReservationStatus, SessionStatus
-from quanzi.orders.models import Order
+from quanzi.growth.flashsale.enums import ReservationStatus, SessionStatus, TicketStatus
+from quanzi.orders.models import CheckoutSession, Order
 
 
 class FlashSession(models.Model):
@@ -132,6 +132,40 @@ class FlashReservation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item} · {self.user} × {self.quantity}"
+
+
+class FlashTicket(models.Model):
+    """A winner's place in the order queue. With Redis the gate answers the rush: a shopper it lets through gets a
+    ticket at once (the unit is already taken in Redis) and a worker places the order (services.ticket_place), so
+    the HTTP answer never waits on the sale's hot rows. `(user, idempotency_key)` is unique: a retried buy gets
+    its ticket back. The ticket moves queued → placing → placed / failed by conditional updates; its times are
+    its record (the order it made has its own audit)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                             verbose_name=_("买家"))
+    item = models.ForeignKey(FlashItem, on_delete=models.PROTECT, related_name="tickets", verbose_name=_("秒杀商品"))
+    sku_id = models.BigIntegerField(_("SKU ID"))
+    quantity = models.PositiveIntegerField(_("数量"))
+    address_id = models.BigIntegerField(_("收货地址ID"), null=True, blank=True)
+    idempotency_key = models.CharField(_("幂等键"), max_length=64)
+    status = models.CharField(_("状态"), max_length=10, choices=TicketStatus.choices, default=TicketStatus.QUEUED,
+                              db_index=True)
+    checkout = models.ForeignKey(CheckoutSession, on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="+", verbose_name=_("结算"))
+    error_code = models.CharField(_("错误码"), max_length=64, blank=True, default="")
+    error_message = models.CharField(_("原因"), max_length=300, blank=True, default="")
+    created_at = models.DateTimeField(_("排队时间"), auto_now_add=True)
+    claimed_at = models.DateTimeField(_("开始下单"), null=True, blank=True)
+    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("秒杀排队")
+        verbose_name_plural = _("秒杀排队")
+        ordering = ["-id"]
+        constraints = [models.UniqueConstraint(fields=["user", "idempotency_key"], name="flash_ticket_once_per_key")]
+
+    def __str__(self) -> str:
+        return f"{self.item_id}:{self.user_id}:{self.get_status_display()}"
 
 
 class FlashSessionStatusChange(models.Model):

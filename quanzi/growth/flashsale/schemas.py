@@ -100,6 +100,30 @@ class BuyIn(Schema):
     quantity: int = Field(1, description="购买数量（不超过每人限购）")
 
 
+class TicketOut(Schema):
+    """A winner's place in the order queue (with Redis gating the sale): poll `GET /tickets/{id}` (about once a
+    second) until `status` is `placed` (then `checkout_id` / `order_id` name the order to pay) or `failed`
+    (`error_code` / `error_message` say why; the unit went back)."""
+
+    id: int
+    item_id: int
+    quantity: int
+    status: str = Field(..., description="queued 排队中 / placing 下单中 / placed 已下单 / failed 未成功")
+    checkout_id: int | None = None
+    order_id: int | None = None
+    error_code: str = ""
+    error_message: str = ""
+    created_at: dt.datetime
+    done_at: dt.datetime | None = None
+
+    @staticmethod
+    def resolve_order_id(obj: Any) -> int | None:
+        if obj.checkout_id is None:
+            return None
+        first = obj.checkout.orders.order_by("id").values_list("pk", flat=True).first()
+        return int(first) if first is not None else None
+
+
 class SessionIn(Schema):
     title: str
     starts_at: dt.datetime

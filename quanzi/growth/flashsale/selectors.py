@@ -14,7 +14,7 @@ from quanzi.core.errors import NotAuthenticated
 from quanzi.growth.flashsale import errors
 from quanzi.growth.flashsale.enums import ReservationStatus, SessionPhase, SessionStatus
 from quanzi.growth.flashsale.errors import ErrorCode
-from quanzi.growth.flashsale.models import FlashItem, FlashReservation, FlashSession
+from quanzi.growth.flashsale.models import FlashItem, FlashReservation, FlashSession, FlashTicket
 from quanzi.growth.flashsale.rules import session_phase
 from quanzi.growth.flashsale.services import may_manage
 from quanzi.orders.enums import OrderStatus
@@ -112,6 +112,16 @@ def item_get(*, item_id: int) -> FlashItem:
     if item is None or item.session.status == SessionStatus.DRAFT:
         raise errors.item_not_found()
     return item
+
+
+def ticket_for_buyer(*, user: Any, ticket_id: int) -> FlashTicket:
+    """A buyer's own queue ticket (anyone else's reads as not found)."""
+    user_id = getattr(user, "pk", None)
+    ticket = None if user_id is None else FlashTicket.objects.select_related(
+        "item__sku__product", "checkout").filter(pk=ticket_id, user_id=user_id).first()
+    if ticket is None:
+        raise errors.ticket_not_found()
+    return ticket
 
 
 @dataclass

@@ -9,24 +9,27 @@ from __future__ import annotations
 
 import datetime as dt
 from contextvars import ContextVar
+from functools import partial
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from quanzi.accounts.enums import NotificationKind
+from quanzi.accounts.services import notification_create
 from quanzi.catalog import selectors as catalog_selectors
 from quanzi.catalog.services import merchant_of, stock_allot, stock_unallot
 from quanzi.core.errors import DomainError, NotAuthenticated
 from quanzi.core.events import track
 from quanzi.core.messages import Text, message_columns, msg
 from quanzi.core.statemachine import StateMachine
-from quanzi.growth.flashsale import counters, errors
+from quanzi.growth.flashsale import counters, errors, jobs
 from quanzi.growth.flashsale.conf import conf
-from quanzi.growth.flashsale.enums import SessionStatus
+from quanzi.growth.flashsale.enums import SessionStatus, TicketStatus
 from quanzi.growth.flashsale.errors import ErrorCode
 from quanzi.growth.flashsale.locks import lock_session
-from quanzi.growth.flashsale.models import FlashItem, FlashSession, FlashSessionStatusChange
+from quanzi.growth.flashsale.models import FlashItem, FlashSession, FlashSessionStatusChange, FlashTicket
 from quanzi.growth.flashsale.rules import CAMPAIGN_KIND, SESSION_TRANSITIONS
 from quanzi.orders import rules as order_rules
 from quanzi.orders import selectors as order_selectors
@@ -280,16 +283,7 @@ def session_end_due(*, session_id: int) -> FlashSession | None:
 # --- the buy ---------------------------------------------------------------------------------------------------
 
 
-def flash_buy(*, user: Any, item_id: int, address_id: int | None, idempotency_key: str, quantity: int = 1,
-              ip: str | None = None) -> Any:
-    """Try to buy `quantity` of a flash-sale item: the gate (rate limits, phase, per-member limit, allotment:
-    one Redis script, or a database read without Redis) answers most shoppers at once; one it lets through places
-    a normal order (`orders.services.order_place`) with `campaign_id`/`campaign_kind`, whose checkout takes the
-    units from the allotment by conditional updates (plugin.py) and pays within the session's short window.
-
-    Refuses with flashsale_not_started / flashsale_ended / flashsale_paused / flashsale_sold_out /
-    flashsale_limit_reached / too_many_requests, or what order_place refuses; nothing changes then. A replay of
-    the same idempotency key returns the first checkout."""
+def _check_buy(user: Any, item_id: Any, idempotency_key: str, quantity: Any) -> str:
     _authed(user)
     _check_int(quantity, 1, conf("MAX_PER_MEMBER"), ErrorCode.INVALID_QUANTITY, _("购买数量无效"))
     key = (idempotency_key or "").strip()
@@ -297,25 +291,37 @@ def flash_buy(*, user: Any, item_id: int, address_id: int | None, idempotency_ke
         raise errors.invalid(ErrorCode.IDEMPOTENCY_KEY_MISSING, _("缺少幂等键"))
     if not isinstance(item_id, int) or isinstance(item_id, bool):
         raise errors.item_not_found()
+    return key
+
+
+def _gate(*, user: Any, item_id: int, key: str, quantity: int, ip: str | None) -> counters.Pass | Any:
+    """The gate's pass, or — for a retry of a buy that already went through (the member's limit now refuses it) —
+    that buy's ticket or checkout, its first answer. Raises the gate's refusal otherwise."""
     try:
-        gate_pass = counters.take(item_id=item_id, user_id=user.pk, quantity=quantity, ip=ip)
+        return counters.take(item_id=item_id, user_id=user.pk, quantity=quantity, ip=ip)
     except DomainError as exc:
         if getattr(exc, "sweep_due", False):  # unpaid orders past their window may be holding units
             counters.sweep_expired(item_id=item_id)
-        if exc.code in (ErrorCode.FLASHSALE_LIMIT_REACHED, ErrorCode.FLASHSALE_SOLD_OUT):
-            earlier = order_selectors.checkout_by_key(user=user, idempotency_key=key) \
-                if exc.code == ErrorCode.FLASHSALE_LIMIT_REACHED else None
-            if earlier is not None:  # a retry of a buy that went through: its first answer
+        if exc.code == ErrorCode.FLASHSALE_LIMIT_REACHED:
+            earlier = FlashTicket.objects.filter(user=user, idempotency_key=key).first() \
+                or order_selectors.checkout_by_key(user=user, idempotency_key=key)
+            if earlier is not None:
                 return earlier
         raise
+
+
+def _place(*, user: Any, gate_pass: counters.Pass, address_id: int | None, key: str, replay_gives_back: bool) -> Any:
+    """A normal order (`orders.services.order_place`) with `campaign_id`/`campaign_kind`, whose checkout takes the
+    units from the allotment by conditional updates (plugin.py). On a refusal the gate's units go back (or, when
+    the database refused what Redis allowed, Redis is reloaded from the database)."""
     token = CURRENT_PASS.set(gate_pass)
     try:
         checkout = order_place(user=user, address_id=address_id, idempotency_key=key,
-                               items=[(gate_pass.sku_id, quantity)],
-                               options={"campaign_id": item_id, "campaign_kind": CAMPAIGN_KIND})
+                               items=[(gate_pass.sku_id, gate_pass.quantity)],
+                               options={"campaign_id": gate_pass.item_id, "campaign_kind": CAMPAIGN_KIND})
     except DomainError as exc:
         if exc.code in (ErrorCode.FLASHSALE_SOLD_OUT, ErrorCode.FLASHSALE_LIMIT_REACHED):
-            counters.sync_item(item_id=item_id)  # Redis let through what the database refused: they drifted
+            counters.sync_item(item_id=gate_pass.item_id)  # Redis let through what the database refused: they drifted
         else:
             counters.give_back(gate_pass)
         raise
@@ -324,6 +330,109 @@ def flash_buy(*, user: Any, item_id: int, address_id: int | None, idempotency_ke
         raise
     finally:
         CURRENT_PASS.reset(token)
-    if not gate_pass.used:  # a replay of an earlier key: nothing was taken this time
+    if not gate_pass.used and replay_gives_back:  # a replay of an earlier key: nothing was taken this time
         counters.give_back(gate_pass)
     return checkout
+
+
+def flash_buy(*, user: Any, item_id: int, address_id: int | None, idempotency_key: str, quantity: int = 1,
+              ip: str | None = None) -> Any:
+    """Try to buy `quantity` of a flash-sale item now: the gate (rate limits, phase, per-member limit, allotment:
+    one Redis script, or a database read without Redis) answers most shoppers at once; one it lets through places
+    a normal order (`orders.services.order_place`) with `campaign_id`/`campaign_kind`, whose checkout takes the
+    units from the allotment by conditional updates (plugin.py) and pays within the session's short window.
+
+    Refuses with flashsale_not_started / flashsale_ended / flashsale_paused / flashsale_sold_out /
+    flashsale_limit_reached / too_many_requests, or what order_place refuses; nothing changes then. A replay of
+    the same idempotency key returns the first checkout. (The buy endpoints call `flash_buy_start`, which queues
+    the winners when Redis gates the sale.)"""
+    key = _check_buy(user, item_id, idempotency_key, quantity)
+    gate_pass = _gate(user=user, item_id=item_id, key=key, quantity=quantity, ip=ip)
+    if isinstance(gate_pass, FlashTicket):  # queued by the buy endpoint earlier: its order, once placed
+        if gate_pass.checkout is None:
+            raise errors.limit_reached(gate_pass.item.per_member_limit)
+        return gate_pass.checkout
+    if not isinstance(gate_pass, counters.Pass):
+        return gate_pass  # the checkout of an earlier buy with this key
+    return _place(user=user, gate_pass=gate_pass, address_id=address_id, key=key, replay_gives_back=True)
+
+
+def flash_buy_start(*, user: Any, item_id: int, address_id: int | None, idempotency_key: str, quantity: int = 1,
+                    ip: str | None = None) -> Any:
+    """The buy endpoints' entry: a `FlashTicket` (queued) when Redis let the shopper through and the queue is on
+    (QUANZI_FLASHSALE["QUEUE"], on by default), else the checkout, placed now (`flash_buy`).
+
+    Why a queue: a flash sale is 2,000 shoppers for 100 units within a second. Refusing the 1,900 is one Redis
+    script; placing the 100 orders is ~40 queries each, one after another on the sale's hot rows. Made inside the
+    request, those placements held a server thread each and slowed every answer of the rush (bench/flashsale.py).
+    Queued, the winner gets "排队中" at once, a worker places the order (`ticket_place`, normally within a
+    second), and the page follows the ticket to the order. The unit is already the winner's: Redis took it."""
+    key = _check_buy(user, item_id, idempotency_key, quantity)
+    gate_pass = _gate(user=user, item_id=item_id, key=key, quantity=quantity, ip=ip)
+    if not isinstance(gate_pass, counters.Pass):
+        return gate_pass  # a retry: the ticket or checkout of the first buy with this key
+    if not (gate_pass.from_redis and conf("QUEUE")):
+        return _place(user=user, gate_pass=gate_pass, address_id=address_id, key=key, replay_gives_back=True)
+    try:
+        with transaction.atomic():
+            ticket = FlashTicket.objects.create(user=user, item_id=item_id, sku_id=gate_pass.sku_id,
+                                                quantity=quantity, address_id=address_id, idempotency_key=key)
+    except IntegrityError:  # the same key at the same moment, twice: one ticket, the other's units go back
+        counters.give_back(gate_pass)
+        return FlashTicket.objects.get(user=user, idempotency_key=key)
+    except BaseException:
+        counters.give_back(gate_pass)
+        raise
+    transaction.on_commit(partial(jobs.flashsale_ticket_place, ticket.pk))
+    return ticket
+
+
+def _finish(ticket_id: int, **fields: Any) -> bool:
+    return FlashTicket.objects.filter(pk=ticket_id, status=TicketStatus.PLACING).update(
+        done_at=timezone.now(), **fields) == 1
+
+
+def ticket_place(*, ticket_id: int) -> Any:
+    """Place the order of a queued ticket (the worker; also a retry of a ticket whose worker was lost). The ticket
+    is claimed by a conditional update (queued → placing), so two workers never place it twice; the order's
+    idempotency key is the buy's, so a ticket placed before a crash finds its checkout again instead of a second
+    one. Returns the checkout, or None when the ticket failed (its code and message say why; the units went back)
+    or was not queued."""
+    if FlashTicket.objects.filter(pk=ticket_id, status=TicketStatus.QUEUED).update(
+            status=TicketStatus.PLACING, claimed_at=timezone.now()) != 1:
+        return None
+    ticket = FlashTicket.objects.select_related("user").get(pk=ticket_id)
+    gate_pass = counters.Pass(item_id=ticket.item_id, sku_id=ticket.sku_id, user_id=ticket.user_id,
+                              quantity=ticket.quantity, from_redis=True)
+    try:
+        checkout = _place(user=ticket.user, gate_pass=gate_pass, address_id=ticket.address_id,
+                          key=ticket.idempotency_key, replay_gives_back=False)
+    except DomainError as exc:
+        _finish(ticket_id, status=TicketStatus.FAILED, error_code=str(exc.code)[:64],
+                error_message=str(exc.message)[:300])
+        track("flashsale.ticket_failed", user=ticket.user, obj=ticket, item_id=ticket.item_id, code=str(exc.code))
+        return None
+    _finish(ticket_id, status=TicketStatus.PLACED, checkout=checkout)
+    order = checkout.orders.order_by("id").first()
+    if order is not None:
+        minutes = FlashItem.objects.filter(pk=ticket.item_id).values_list("session__pay_minutes", flat=True).first()
+        notification_create(recipient=ticket.user_id, kind=NotificationKind.ORDER,
+                            message=msg("notify.flashsale_placed", n=order.number, m=str(minutes or 5)),
+                            url=f"/orders/{order.pk}/")
+    return checkout
+
+
+def tickets_requeue_stale(*, queued_seconds: int = 30, placing_seconds: int = 300) -> int:
+    """Queue again the tickets whose job was lost (still queued after `queued_seconds`) or whose worker died
+    (placing for more than `placing_seconds`; the order's idempotency key keeps a second try from placing twice).
+    The minute job runs it."""
+    now = timezone.now()
+    FlashTicket.objects.filter(status=TicketStatus.PLACING,
+                               claimed_at__lt=now - dt.timedelta(seconds=placing_seconds)).update(
+        status=TicketStatus.QUEUED)
+    ids = list(FlashTicket.objects.filter(status=TicketStatus.QUEUED,
+                                          created_at__lt=now - dt.timedelta(seconds=queued_seconds))
+               .order_by("pk").values_list("pk", flat=True)[:500])
+    for ticket_id in ids:
+        ticket_place(ticket_id=ticket_id)
+    return len(ids)

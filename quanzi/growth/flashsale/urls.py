@@ -6,6 +6,7 @@ urlpatterns = [
     path("flashsale/", views.flash_page, name="flashsale"),
     path("flashsale/s/<int:session_id>/", views.session_page, name="flashsale-session"),
     path("flashsale/items/<int:item_id>/buy/", views.buy, name="flashsale-buy"),
+    path("flashsale/tickets/<int:ticket_id>/", views.ticket_page, name="flashsale-ticket"),
     path("flashsale/address/", views.address_add, name="flashsale-address"),
     path("flashsale/manage/", views.manage_list, name="flashsale-manage"),
     path("flashsale/manage/export.xlsx", views.manage_export, name="flashsale-manage-export"),

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,7 +23,8 @@ from quanzi.core.events import track
 from quanzi.core.money import parse_yuan
 from quanzi.core.pages import call_service, page_of
 from quanzi.growth.flashsale import excel, selectors, services
-from quanzi.growth.flashsale.enums import SessionStatus
+from quanzi.growth.flashsale.enums import SessionStatus, TicketStatus
+from quanzi.growth.flashsale.models import FlashTicket
 from quanzi.orders import selectors as order_selectors
 from quanzi.orders import services as order_services
 
@@ -62,21 +64,47 @@ def _back(request: HttpRequest, item_id: int | None = None) -> HttpResponse:
     return redirect(f"{target}#item-{item_id}" if item_id else target)
 
 
+def _to_order(request: HttpRequest, checkout: Any, item_id: int) -> HttpResponse:
+    """Off to the order to pay it, with the payment window in a message."""
+    minutes = selectors.item_get(item_id=item_id).session.pay_minutes
+    messages.success(request, _("抢到了！请在 %(n)d 分钟内完成支付，超时名额会释放给别人") % {"n": minutes})
+    order = checkout.orders.order_by("id").first()
+    return redirect("order_detail", order_id=order.pk) if order else redirect("/orders/?status=pending_payment")
+
+
 @login_required
 @require_POST
 def buy(request: HttpRequest, item_id: int) -> HttpResponse:
     try:
-        checkout = services.flash_buy(user=request.user, item_id=item_id,
-                                      address_id=_int(request.POST.get("address_id")),
-                                      idempotency_key=request.POST.get("idempotency_key", ""),
-                                      quantity=_int(request.POST.get("quantity")) or 1, ip=client_ip(request))
+        outcome = services.flash_buy_start(user=request.user, item_id=item_id,
+                                           address_id=_int(request.POST.get("address_id")),
+                                           idempotency_key=request.POST.get("idempotency_key", ""),
+                                           quantity=_int(request.POST.get("quantity")) or 1, ip=client_ip(request))
     except DomainError as exc:
         messages.error(request, str(exc.message))
         return _back(request, item_id)
-    order = checkout.orders.order_by("id").first()
-    minutes = selectors.item_get(item_id=item_id).session.pay_minutes
-    messages.success(request, _("抢到了！请在 %(n)d 分钟内完成支付，超时名额会释放给别人") % {"n": minutes})
-    return redirect("order_detail", order_id=order.pk) if order else redirect("/orders/?status=pending_payment")
+    if isinstance(outcome, FlashTicket):  # the unit is ours; a worker is placing the order: follow the ticket
+        return redirect("flashsale-ticket", ticket_id=outcome.pk)
+    return _to_order(request, outcome, item_id)
+
+
+@login_required
+def ticket_page(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """排队中: the winner's ticket until its order is placed (then straight to the order) or failed (why, and back
+    to the sale). The page asks again every second (HTMX; a plain refresh without JavaScript)."""
+    try:
+        ticket = selectors.ticket_for_buyer(user=request.user, ticket_id=ticket_id)
+    except DomainError as exc:
+        raise Http404 from exc
+    if ticket.status == TicketStatus.PLACED and ticket.checkout is not None:
+        if request.headers.get("HX-Request"):  # the poll: HTMX follows this header with a full page load
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = reverse("flashsale-ticket", args=[ticket.pk])
+            return response
+        return _to_order(request, ticket.checkout, ticket.item_id)
+    template = "flashsale/_ticket.html" if request.headers.get("HX-Request") else "flashsale/ticket.html"
+    return render(request, template, {"t": ticket, "nav": "discover",
+                                      "waiting": ticket.status in (TicketStatus.QUEUED, TicketStatus.PLACING)})
 
 
 @login_required

@@ -17,11 +17,13 @@ class PointsConfig(AppConfig):
         - `loyalty.rewards`: the "points" reward (tasks, check-in streaks, invitations call `points_grant`)."""
         from quanzi.loyalty import rewards
         from quanzi.loyalty.points import jobs, panels, pricing, services  # noqa: F401  (jobs: huey tasks)
-        from quanzi.orders import hooks
+        from quanzi.orders import funding, hooks
         from quanzi.orders import pricing as order_pricing
 
         if pricing.points_adjuster not in order_pricing.POINTS_ADJUSTERS:
             order_pricing.POINTS_ADJUSTERS.append(pricing.points_adjuster)
+        # points are the platform's currency: what they take off a line, the platform pays the merchant
+        funding.register_platform_funded("loyalty.points", lambda sources: {pricing.POINTS_SOURCE} & set(sources))
         hooks.on_checkout("loyalty.points", services.points_redeem)
         hooks.on_cancelled("loyalty.points", services.on_order_cancelled)
         hooks.on_refunded("loyalty.points", services.on_order_refunded)

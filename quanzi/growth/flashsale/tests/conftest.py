@@ -11,3 +11,23 @@ def _no_redis_unless_asked(settings, request) -> Iterator[None]:  # type: ignore
     if "redis_gate" not in request.fixturenames:
         settings.REDIS_URL = ""
     yield
+
+
+REDIS_TEST_URL = "redis://127.0.0.1:6379/9"
+
+
+@pytest.fixture
+def redis_gate(settings) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    """The Redis gate on db 9, flushed around the test (skips without a Redis server)."""
+    from quanzi.growth.flashsale import counters
+
+    settings.REDIS_URL = REDIS_TEST_URL
+    client = counters.redis_client()
+    assert client is not None
+    try:
+        client.ping()
+    except Exception as exc:  # noqa: BLE001
+        pytest.skip(f"no Redis at {REDIS_TEST_URL}: {exc}")
+    client.flushdb()
+    yield client
+    client.flushdb()
