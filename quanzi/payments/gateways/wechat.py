@@ -220,7 +220,7 @@ class WechatPayGateway(Gateway):
         """serial -> certificate, from /v3/certificates, kept per process: fetched again after CERTS_MAX_AGE,
         or on `refresh` (an unknown serial; at most once a minute), expired ones dropped."""
         now = time.time()
-        fetched, certs = _PLATFORM_CERTS.get(self.mchid, (0.0, {}))
+        fetched, certs = _PLATFORM_CERTS.get(self.mchid, (0, {}))  # (fetched at, epoch seconds)
         fresh = now - fetched < (REFRESH_MIN_INTERVAL if refresh else CERTS_MAX_AGE)
         if certs and fresh:
             return _valid(certs)

@@ -84,7 +84,8 @@ def test_member_signs_up_joins_posts_comments_likes_and_checks_in(browser_page: 
     expect(page.locator("#checkin-box").get_by_role("button", name="打卡")).to_be_visible()
 
     # Write a post through the community's compose entry: the community is preselected.
-    page.get_by_role("link", name="发帖").click()
+    # (the top bar's compose icon is a "发帖" link too; this is the community's own button)
+    page.locator("a.btn.primary", has_text="发帖").click()
     page.wait_for_url("**/compose/?c=run-fit")
     expect(page.locator("select[name=community]")).to_have_value("run-fit")
     page.fill("input[name=title]", POST_TITLE)
@@ -121,7 +122,7 @@ def test_member_signs_up_joins_posts_comments_likes_and_checks_in(browser_page: 
     like = page.locator(f"#actions-{post_id}").get_by_role("button", name=re.compile("赞"))
     expect(like.locator(".n")).to_have_text("1")
     expect(like).to_have_attribute("aria-pressed", "true")
-    expect(page.locator(f"#actions-{post_id}")).to_contain_text("💬 1")
+    expect(page.locator(f"#actions-{post_id} a[href$='#comments']")).to_have_text("1")  # the comment icon's count
     assert _same_document(page), "liking reloaded the page instead of swapping the buttons in place"
 
     # Check in on the community page: the streak shows 1 and the button becomes 今日已打卡.
@@ -138,7 +139,7 @@ def test_member_signs_up_joins_posts_comments_likes_and_checks_in(browser_page: 
     # The member's post leads the feed, with its like and comment counts.
     mine = page.locator(f"#post-{post_id}")
     expect(mine).to_contain_text(POST_TITLE)
-    expect(mine.locator(f"#actions-{post_id}")).to_contain_text("💬 1")
+    expect(mine.locator(f"#actions-{post_id} a[href$='#comments']")).to_have_text("1")
     expect(mine.get_by_role("button", name=re.compile("赞")).locator(".n")).to_have_text("1")
     assert page.locator("article.post").first.get_attribute("id") == f"post-{post_id}"
 
