@@ -6,6 +6,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.core.cache import cache
@@ -86,6 +87,16 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-quic", "--no-first-run", "--disable-sync"]
 ARTIFACTS = os.path.join(os.path.dirname(__file__), "test-artifacts")
+
+
+def browser_login(page: Any, user: Any, next_url: str, *, password: str = "pass-word-1") -> None:
+    """Log `user` in through the login page of a `browser_page` (cookies cleared first) and wait for `next_url`."""
+    page.context.clear_cookies()
+    page.goto(f"/login/?next={next_url}")
+    page.fill("input[name=login]", user.phone)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"**{next_url}")
 
 
 @pytest.fixture

@@ -10,21 +10,12 @@ from typing import Any
 
 import pytest
 
-from conftest import ARTIFACTS, make_user
+from conftest import ARTIFACTS, browser_login, make_user
 from quanzi.aftersales.models import AfterSaleRequest
 from quanzi.aftersales.tests.helpers import delivered_order, shop
 from quanzi.orders.models import Order
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _login(page: Any, user: Any, next_url: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"/login/?next={next_url}")
-    page.fill("input[name=login]", user.phone)
-    page.fill("input[name=password]", "pass-word-1")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"**{next_url}")
 
 
 def test_a_return_within_seven_days_is_refunded_and_the_buyer_reviews(browser_page: Any) -> None:
@@ -35,7 +26,7 @@ def test_a_return_within_seven_days_is_refunded_and_the_buyer_reviews(browser_pa
     order = delivered_order(buyer, merchant, [(sku, 1)], days_ago=3)
     page = browser_page
 
-    _login(page, buyer, f"/orders/{order.pk}/aftersale/new/")
+    browser_login(page, buyer, f"/orders/{order.pk}/aftersale/new/")
     expect(page.get_by_text("最多可退 ¥45.90")).to_be_visible()
     page.select_option("select[name=kind]", "return_and_refund")
     page.select_option("select[name=reason]", "no_reason")
@@ -47,25 +38,25 @@ def test_a_return_within_seven_days_is_refunded_and_the_buyer_reviews(browser_pa
     req = AfterSaleRequest.objects.get(order=order)
     expect(page.locator("[data-status=requested]")).to_have_text("待商家处理")
 
-    _login(page, merchant.user, "/shop/merchant/aftersales/")
+    browser_login(page, merchant.user, "/shop/merchant/aftersales/")
     card = page.locator(f"#as-{req.pk}")
     card.get_by_text("同意退货").click()
     expect(page.locator(f"#as-{req.pk} [data-status]")).to_have_text("待买家退货")
     assert page.url.endswith("/shop/merchant/aftersales/")  # updated in place
 
-    _login(page, buyer, f"/aftersales/{req.pk}/")
+    browser_login(page, buyer, f"/aftersales/{req.pk}/")
     page.fill("#return-ship-form input[name=carrier]", "中通快递")
     page.fill("#return-ship-form input[name=tracking_no]", "ZT7788990011")
     page.click("text=提交退货物流")
     expect(page.locator("[data-status]")).to_have_text("买家已退货")
 
-    _login(page, merchant.user, "/shop/merchant/aftersales/")
+    browser_login(page, merchant.user, "/shop/merchant/aftersales/")
     page.locator(f"#as-{req.pk}").get_by_text("确认收到退货并退款").click()
     expect(page.locator(f"#as-{req.pk} [data-status]")).to_have_text("退款成功")
     page.screenshot(path=os.path.join(ARTIFACTS, "aftersale-merchant.png"), full_page=True)
     assert Order.objects.get(pk=order.pk).refunded_fen == 4590
 
-    _login(page, buyer, f"/aftersales/{req.pk}/")
+    browser_login(page, buyer, f"/aftersales/{req.pk}/")
     expect(page.locator("[data-status]")).to_have_text("退款成功")
     page.goto(f"/orders/{order.pk}/review/new/")  # returned in full: the trade is closed, no review
     expect(page.get_by_text("确认收货后才能评价")).to_be_visible()

@@ -8,21 +8,12 @@ from typing import Any
 
 import pytest
 
-from conftest import ARTIFACTS
+from conftest import ARTIFACTS, browser_login
 from quanzi.communities.models import Report
 from quanzi.communities.tests.conftest import make_crew
 from quanzi.content import services as content
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _login(page: Any, user: Any, next_url: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"/login/?next={next_url}")
-    page.fill("input[name=login]", user.phone)
-    page.fill("input[name=password]", "pass-word-1")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"**{next_url}")
 
 
 def test_a_member_reports_a_post_and_the_owner_follows_the_link(browser_page: Any) -> None:
@@ -33,7 +24,7 @@ def test_a_member_reports_a_post_and_the_owner_follows_the_link(browser_page: An
     page = browser_page
     page.set_viewport_size({"width": 390, "height": 844})
 
-    _login(page, crew.member, f"/p/{post.pk}/")
+    browser_login(page, crew.member, f"/p/{post.pk}/")
     box = page.locator(f'[data-report="post-{post.pk}"]')
     box.locator("summary").click()
     box.locator("select[name=reason]").select_option(label="垃圾广告")
@@ -44,7 +35,7 @@ def test_a_member_reports_a_post_and_the_owner_follows_the_link(browser_page: An
     report = Report.objects.get(community=crew.community)
     assert (report.target_type, report.target_id, report.reason) == ("post", post.pk, "垃圾广告")
 
-    _login(page, crew.owner, f"/c/{crew.community.slug}/manage/")
+    browser_login(page, crew.owner, f"/c/{crew.community.slug}/manage/")
     queue = page.locator("#reports")
     expect(queue.get_by_text("垃圾广告")).to_be_visible()
     queue.locator("[data-report-target]").first.scroll_into_view_if_needed()

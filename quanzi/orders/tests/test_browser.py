@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from conftest import ARTIFACTS, make_user
+from conftest import ARTIFACTS, browser_login, make_user
 from quanzi.catalog import services as catalog
 from quanzi.catalog.tests import factories as f
 from quanzi.communities.enums import Role
@@ -21,15 +21,6 @@ from quanzi.orders.enums import OrderStatus
 from quanzi.orders.models import Order
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _login(page: Any, user: Any, next_url: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"/login/?next={next_url}")
-    page.fill("input[name=login]", user.phone)
-    page.fill("input[name=password]", "pass-word-1")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"**{next_url}")
 
 
 def test_from_a_post_card_to_a_paid_shipped_received_and_reviewed_order(browser_page: Any) -> None:
@@ -49,7 +40,7 @@ def test_from_a_post_card_to_a_paid_shipped_received_and_reviewed_order(browser_
     page = browser_page
 
     # The reader opens the KOL's post; its card leads to the product page (and logs the click).
-    _login(page, buyer, f"/p/{post.pk}/")
+    browser_login(page, buyer, f"/p/{post.pk}/")
     expect(page.get_by_text("用空了第三瓶，换季泛红全靠它。")).to_be_visible()
     cards = page.locator("#post-products")
     expect(cards.get_by_role("heading", name="帖子里的好物")).to_be_visible()
@@ -85,7 +76,7 @@ def test_from_a_post_card_to_a_paid_shipped_received_and_reviewed_order(browser_
     expect(page.locator("#order-status")).to_have_text("待发货")
 
     # The merchant ships from the console without leaving the page.
-    _login(page, merchant.user, "/shop/merchant/")
+    browser_login(page, merchant.user, "/shop/merchant/")
     row = page.locator(f"#order-{order.pk}")
     row.locator("select[name=carrier]").select_option("sf")  # the carrier list (orders/carriers.py)
     row.locator("input[name=tracking_no]").fill("SF1234567890")
@@ -95,7 +86,7 @@ def test_from_a_post_card_to_a_paid_shipped_received_and_reviewed_order(browser_
     assert page.evaluate("window.__sameDocument === true")
 
     # The buyer sees the tracking and confirms receipt.
-    _login(page, buyer, f"/orders/{order.pk}/")
+    browser_login(page, buyer, f"/orders/{order.pk}/")
     expect(page.get_by_role("heading", name="物流 · 顺丰速运 SF1234567890")).to_be_visible()
     expect(page.get_by_text("商家已发货")).to_be_visible()
     page.click("text=确认收货")

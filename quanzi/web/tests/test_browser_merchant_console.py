@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from conftest import ARTIFACTS, make_user
+from conftest import ARTIFACTS, browser_login, make_user
 from quanzi.catalog import services as catalog
 from quanzi.catalog.models import Product
 from quanzi.catalog.tests import factories as f
@@ -28,15 +28,6 @@ PASSWORD = "pass-word-1"  # conftest.make_user's
 
 def _phone(page: Any) -> None:
     page.set_viewport_size({"width": 390, "height": 844})
-
-
-def _login(page: Any, user: Any, next_url: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"/login/?next={next_url}")
-    page.fill("input[name=login]", user.phone)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"**{next_url}")
 
 
 def _fits(page: Any) -> None:
@@ -66,7 +57,7 @@ def test_merchant_creates_a_product_with_two_skus_and_a_picture_and_ships_a_batc
     f.category("运动户外")
     first, second = _paid(merchant, "轻量跑步帽", 5900), _paid(merchant, "压缩运动袜", 3900)
 
-    _login(page, merchant.user, "/shop/merchant/products/")
+    browser_login(page, merchant.user, "/shop/merchant/products/", password=PASSWORD)
     page.click("#product-new")
     page.wait_for_url("**/shop/merchant/products/new/")
     page.fill("input[name=title]", "速干跑步T恤")
@@ -148,14 +139,14 @@ def test_kol_sees_a_credited_order_on_the_kol_centre(browser_page: Any) -> None:
     f.add_member(community, buyer)
 
     # the reader taps the card in the post and buys: the order line is credited to the post
-    _login(page, buyer, f"/p/{post.pk}/")
+    browser_login(page, buyer, f"/p/{post.pk}/", password=PASSWORD)
     page.locator("#post-products").get_by_role("link", name="缓震跑鞋").click()
     page.wait_for_url(f"**/shop/p/{product.pk}/")
     o = place(buyer, [(sku.pk, 1)]).orders.get()
     orders.order_mark_paid(order_id=o.pk, amount_fen=o.payable_fen, payment_ref="kol-1")
     assert o.lines.get().post_id == post.pk
 
-    _login(page, kol, f"/u/{kol.pk}/")
+    browser_login(page, kol, f"/u/{kol.pk}/", password=PASSWORD)
     page.click("#kol-centre-shortcut")
     page.wait_for_url("**/kol/")
     expect(page.locator("#kol-orders")).to_have_text("1")

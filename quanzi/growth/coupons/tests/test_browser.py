@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from conftest import ARTIFACTS, make_user
+from conftest import ARTIFACTS, browser_login, make_user
 from quanzi.catalog.tests import factories as f
 from quanzi.growth.coupons.enums import CouponScope, CouponStatus
 from quanzi.growth.coupons.models import Coupon
@@ -20,15 +20,6 @@ from quanzi.orders import services as order_services
 from quanzi.orders.models import Order
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _login(page: Any, user: Any, next_url: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"/login/?next={next_url}")
-    page.fill("input[name=login]", user.phone)
-    page.fill("input[name=password]", "pass-word-1")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"**{next_url}")
 
 
 def _fits(page: Any) -> None:
@@ -55,7 +46,7 @@ def test_claim_in_the_coupon_centre_use_at_checkout_see_the_waterfall(browser_pa
     page.set_viewport_size({"width": 390, "height": 844})
 
     # The coupon centre: three coupons to claim; the member takes the two that fit a ¥128 cream.
-    _login(page, buyer, "/coupons/")
+    browser_login(page, buyer, "/coupons/")
     centre = page.locator("#coupon-list")
     expect(centre).to_contain_text("新人满100减20")
     expect(centre).to_contain_text("满 ¥100 可用")
@@ -113,7 +104,7 @@ def test_claim_in_the_coupon_centre_use_at_checkout_see_the_waterfall(browser_pa
     assert set(Coupon.objects.filter(user=buyer).values_list("status", flat=True)) == {CouponStatus.USED}
 
     # The merchant's coupon desk counts the use.
-    _login(page, merchant.user, "/coupons/merchant/")
+    browser_login(page, merchant.user, "/coupons/merchant/")
     desk = page.locator("section.card", has_text="店铺满120减15")
     expect(desk).to_contain_text("已使用 1")
     expect(desk).to_contain_text("¥15.00")
@@ -121,7 +112,7 @@ def test_claim_in_the_coupon_centre_use_at_checkout_see_the_waterfall(browser_pa
     page.screenshot(path=os.path.join(ARTIFACTS, "coupons-merchant.png"), full_page=True)
 
     # My coupons: both used; cancelling the unpaid order gives them back.
-    _login(page, buyer, f"/orders/{order.pk}/")
+    browser_login(page, buyer, f"/orders/{order.pk}/")
     page.click("text=取消订单")
     expect(page.locator("#order-status")).to_have_text("已取消")
     page.goto("/coupons/mine/")

@@ -12,21 +12,12 @@ from typing import Any
 
 import pytest
 
-from conftest import ARTIFACTS
+from conftest import ARTIFACTS, browser_login
 from quanzi.growth.flashsale.models import FlashReservation
 from quanzi.growth.flashsale.tests.helpers import buy, buyer, shop
 from quanzi.orders.models import Order
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _login(page: Any, user: Any, next_url: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"/login/?next={next_url}")
-    page.fill("input[name=login]", user.phone)
-    page.fill("input[name=password]", "pass-word-1")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"**{next_url}")
 
 
 def test_countdown_turns_into_the_buy_button_sold_out_is_clear_and_the_buy_lands_on_the_order(
@@ -43,7 +34,7 @@ def test_countdown_turns_into_the_buy_button_sold_out_is_clear_and_the_buy_lands
     soon = shop(title="今晚 20:00 场", product_title="氨基酸洗面奶", allotment=50, price_fen=6900,
                 flash_price_fen=1990, image=True, starts_in=dt.timedelta(seconds=15), limit=2)
     member = buyer("小红")
-    _login(page, member, "/flashsale/")
+    browser_login(page, member, "/flashsale/")
 
     live_item = page.locator(f"#item-{live.item.pk}")
     expect(live_item.get_by_role("button", name="立即抢购")).to_be_enabled()

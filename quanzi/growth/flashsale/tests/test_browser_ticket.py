@@ -9,12 +9,11 @@ from typing import Any
 
 import pytest
 
-from conftest import ARTIFACTS
+from conftest import ARTIFACTS, browser_login
 from quanzi.growth.flashsale import counters, services
 from quanzi.growth.flashsale.enums import TicketStatus
 from quanzi.growth.flashsale.models import FlashTicket
 from quanzi.growth.flashsale.tests.helpers import buyer, shop
-from quanzi.growth.flashsale.tests.test_browser import _login
 from quanzi.orders.models import Order
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -31,7 +30,7 @@ def test_the_ticket_page_waits_then_follows_the_order_or_says_why(browser_page: 
     gate_pass = counters.take(item_id=s.item.pk, user_id=member.pk, quantity=1, ip=None)
     ticket = FlashTicket.objects.create(user=member, item=s.item, sku_id=gate_pass.sku_id, quantity=1,
                                         address_id=member.addresses.first().pk, idempotency_key="browser-ticket-1")
-    _login(page, member, f"/flashsale/tickets/{ticket.pk}/")
+    browser_login(page, member, f"/flashsale/tickets/{ticket.pk}/")
     expect(page.locator("#ticket")).to_contain_text("正在为你下单")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     os.makedirs(ARTIFACTS, exist_ok=True)

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from conftest import ARTIFACTS, make_user
+from conftest import ARTIFACTS, browser_login, make_user
 from quanzi.growth.groupbuy import jobs
 from quanzi.growth.groupbuy.enums import GroupStatus
 from quanzi.growth.groupbuy.models import GroupBuyMember
@@ -22,15 +22,6 @@ from quanzi.orders.models import Order
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
-
-
-def _login(page: Any, user: Any, next_url: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"/login/?next={next_url}")
-    page.fill("input[name=login]", user.phone)
-    page.fill("input[name=password]", "pass-word-1")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"**{next_url}")
 
 
 def _fits(page: Any) -> None:
@@ -67,7 +58,7 @@ def test_open_share_join_through_the_link_pay_succeed_ship_and_a_short_group_ref
     page.set_viewport_size(PHONE)
 
     # The leader opens a group from the product page and pays the leader's price.
-    _login(page, leader, f"/shop/p/{sku.product_id}/")
+    browser_login(page, leader, f"/shop/p/{sku.product_id}/")
     panel = page.locator(f"#groupbuy-{c.pk}")
     expect(panel).to_contain_text("3 人拼团")
     expect(panel).to_contain_text("¥89.00")
@@ -104,7 +95,7 @@ def test_open_share_join_through_the_link_pay_succeed_ship_and_a_short_group_ref
 
     # Two friends open the link, join and pay.
     for friend, name in ((friend_a, "小明"), (friend_b, "小刚")):
-        _login(page, friend, "/")
+        browser_login(page, friend, "/")
         page.goto(share_url)
         expect(page.locator("#shared-by")).to_have_text("团长小红 邀请你一起拼")
         page.click("#join-link")
@@ -123,7 +114,7 @@ def test_open_share_join_through_the_link_pay_succeed_ship_and_a_short_group_ref
     assert order_b.lines.get().sharer_id == leader.pk  # the closed-loop credit of the shared link
 
     # The merchant ships the leader's order from the console: the hold is gone.
-    _login(page, merchant.user, "/shop/merchant/")
+    browser_login(page, merchant.user, "/shop/merchant/")
     row = page.locator(f"#order-{first.pk}")
     row.locator("select[name=carrier]").select_option("sf")  # the carrier list (orders/carriers.py)
     row.locator("input[name=tracking_no]").fill("SF1234567890")
@@ -142,7 +133,7 @@ def test_open_share_join_through_the_link_pay_succeed_ship_and_a_short_group_ref
     order.refresh_from_db()
     assert order.status == OrderStatus.REFUNDED and order.refunded_fen == order.paid_fen
     assert GroupBuyMember.objects.get(order=order).refund_no == f"GB-{GroupBuyMember.objects.get(order=order).pk}"
-    _login(page, lonely, f"/groupbuy/g/{short.pk}/")
+    browser_login(page, lonely, f"/groupbuy/g/{short.pk}/")
     expect(page.locator("#group-status")).to_contain_text("未成团")
     expect(page.locator("#group-status")).to_contain_text("已付款的成员全额原路退款")
     _fits(page)

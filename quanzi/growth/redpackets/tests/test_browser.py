@@ -10,22 +10,13 @@ from typing import Any
 
 import pytest
 
-from conftest import ARTIFACTS, make_user
+from conftest import ARTIFACTS, browser_login, make_user
 from quanzi.catalog.tests import factories as f
 from quanzi.growth.redpackets.selectors import balance_of
 from quanzi.growth.redpackets.services import redpacket_create_and_fund
 from quanzi.growth.redpackets.tests.helpers import community, grant, join
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _login(page: Any, user: Any, next_url: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"/login/?next={next_url}")
-    page.fill("input[name=login]", user.phone)
-    page.fill("input[name=password]", "pass-word-1")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"**{next_url}")
 
 
 def _fits(page: Any) -> None:
@@ -51,7 +42,7 @@ def test_claim_a_red_packet_at_phone_width(browser_page: Any) -> None:
     page.set_viewport_size({"width": 390, "height": 844})
     url = f"/redpackets/{packet.pk}/"
 
-    _login(page, a, url)
+    browser_login(page, a, url)
     expect(page.locator("#redpacket")).to_have_attribute("data-state", "open")
     expect(page.locator("#rp-progress")).to_contain_text("剩 2 个")
     _fits(page)
@@ -63,7 +54,7 @@ def test_claim_a_red_packet_at_phone_width(browser_page: Any) -> None:
     expect(page.locator("#my-amount")).to_contain_text(f"¥{mine // 100}.{mine % 100:02d}")
     expect(page.locator("#rp-claims")).to_contain_text("阿花")
 
-    _login(page, b, url)
+    browser_login(page, b, url)
     page.click("#claim")
     page.wait_for_url(f"**{url}")
     expect(page.locator("#rp-claims")).to_contain_text("手气最佳")
@@ -71,7 +62,7 @@ def test_claim_a_red_packet_at_phone_width(browser_page: Any) -> None:
     page.screenshot(path=os.path.join(ARTIFACTS, "redpacket-claimed.png"), full_page=True)
     assert balance_of(user_id=a.pk) + balance_of(user_id=b.pk) == 888
 
-    _login(page, late, url)
+    browser_login(page, late, url)
     expect(page.locator("#redpacket")).to_have_attribute("data-state", "finished")
     expect(page.locator("#claim")).to_have_count(0)
     _fits(page)

@@ -10,20 +10,11 @@ from typing import Any
 
 import pytest
 
-from conftest import ARTIFACTS, make_user
+from conftest import ARTIFACTS, browser_login, make_user
 from quanzi.loyalty.lotteries import services
 from quanzi.loyalty.lotteries.tests.helpers import close, community, join, lottery, members
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _login(page: Any, user: Any, next_url: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"/login/?next={next_url}")
-    page.fill("input[name=login]", user.phone)
-    page.fill("input[name=password]", "pass-word-1")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"**{next_url}")
 
 
 def _fits(page: Any) -> None:
@@ -49,7 +40,7 @@ def test_enter_a_lottery_and_verify_its_draw_at_phone_width(browser_page: Any) -
     page.set_viewport_size({"width": 390, "height": 844})
     url = f"/lotteries/{lot.pk}/"
 
-    _login(page, me, url)
+    browser_login(page, me, url)
     expect(page.locator("#lottery")).to_have_attribute("data-state", "open")
     expect(page.locator("#lot-countdown")).to_contain_text("距截止还有")
     expect(page.locator("#seed-hash")).to_have_text(lot.seed_hash)
@@ -62,7 +53,7 @@ def test_enter_a_lottery_and_verify_its_draw_at_phone_width(browser_page: Any) -
     _fits(page)
     page.screenshot(path=os.path.join(ARTIFACTS, "lottery-entered.png"), full_page=True)
 
-    _login(page, owner, f"/lotteries/new/?community={group.pk}")
+    browser_login(page, owner, f"/lotteries/new/?community={group.pk}")
     expect(page.locator("#lottery-form")).to_be_visible()
     _fits(page)
     page.screenshot(path=os.path.join(ARTIFACTS, "lottery-new.png"), full_page=True)

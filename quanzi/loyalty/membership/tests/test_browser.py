@@ -10,20 +10,11 @@ from typing import Any
 
 import pytest
 
-from conftest import ARTIFACTS, make_user
+from conftest import ARTIFACTS, browser_login, make_user
 from quanzi.loyalty.membership import selectors
 from quanzi.loyalty.membership.tests.helpers import grow
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _login(page: Any, user: Any, next_url: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"/login/?next={next_url}")
-    page.fill("input[name=login]", user.phone)
-    page.fill("input[name=password]", "pass-word-1")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"**{next_url}")
 
 
 def _fits(page: Any) -> None:
@@ -43,7 +34,7 @@ def test_my_level_and_buying_plus_at_phone_width(browser_page: Any) -> None:
     page = browser_page
     page.set_viewport_size({"width": 390, "height": 844})
 
-    _login(page, u, "/membership/")
+    browser_login(page, u, "/membership/")
     expect(page.locator("#level-name")).to_have_text("银卡")
     expect(page.locator("#growth")).to_have_text("2680")
     expect(page.locator("#to-next")).to_contain_text("2320")

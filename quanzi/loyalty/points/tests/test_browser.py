@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from conftest import ARTIFACTS, make_user
+from conftest import ARTIFACTS, browser_login, make_user
 from quanzi.catalog.tests import factories as f
 from quanzi.loyalty.points import services
 from quanzi.loyalty.points.models import PointsLot
@@ -19,15 +19,6 @@ from quanzi.loyalty.points.tests.helpers import coupon_template, mall_item, shop
 from quanzi.orders.tests.helpers import address
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _login(page: Any, user: Any, next_url: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"/login/?next={next_url}")
-    page.fill("input[name=login]", user.phone)
-    page.fill("input[name=password]", "pass-word-1")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"**{next_url}")
 
 
 def _fits(page: Any) -> None:
@@ -55,7 +46,7 @@ def test_my_points_and_the_mall_at_phone_width(browser_page: Any) -> None:
     page = browser_page
     page.set_viewport_size({"width": 390, "height": 844})
 
-    _login(page, member, "/points/")
+    browser_login(page, member, "/points/")
     expect(page.locator("#points-balance")).to_have_text("1000")
     expect(page.locator("#points-expiring")).to_contain_text("800")
     expect(page.locator("#points-ledger")).to_contain_text("连续签到 7 天")
@@ -86,7 +77,7 @@ def test_the_checkout_points_panel_at_phone_width(browser_page: Any) -> None:
     page = browser_page
     page.set_viewport_size({"width": 390, "height": 844})
     url = f"/checkout/?sku_id={s.cream.pk}&quantity=1"
-    _login(page, member, "/points/")
+    browser_login(page, member, "/points/")
     page.goto(url)
     expect(page.locator("#checkout-points")).to_contain_text("3000")
     page.click("#points-max")

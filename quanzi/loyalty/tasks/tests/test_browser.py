@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from conftest import ARTIFACTS, make_user
+from conftest import ARTIFACTS, browser_login, make_user
 from quanzi.content import services as content_services
 from quanzi.core.timeutil import local_today
 from quanzi.loyalty.tasks import services
@@ -20,15 +20,6 @@ from quanzi.loyalty.tasks.models import CheckinReward, Task, TaskClaim
 from quanzi.loyalty.tasks.tests.helpers import Recorder, at, community, frozen, join
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _login(page: Any, user: Any, next_url: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"/login/?next={next_url}")
-    page.fill("input[name=login]", user.phone)
-    page.fill("input[name=password]", "pass-word-1")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"**{next_url}")
 
 
 def _fits(page: Any) -> None:
@@ -59,7 +50,7 @@ def test_task_centre_checkin_streak_and_badges_at_phone_width(browser_page: Any,
     page = browser_page
     page.set_viewport_size({"width": 390, "height": 844})
 
-    _login(page, member, "/tasks/")
+    browser_login(page, member, "/tasks/")
     join_task = Task.objects.get(code="join_community")
     expect(page.locator(f"#task-{join_task.pk}")).to_have_attribute("data-state", "claimable")
     expect(page.locator("#section-weekly")).to_be_visible()

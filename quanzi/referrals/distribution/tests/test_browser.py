@@ -10,21 +10,12 @@ from typing import Any
 
 import pytest
 
-from conftest import ARTIFACTS
+from conftest import ARTIFACTS, browser_login
 from quanzi.catalog.tests import factories as f
 from quanzi.referrals.distribution import selectors, services
 from quanzi.referrals.distribution.tests.helpers import chain, line, order_id
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _login(page: Any, user: Any, next_url: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"/login/?next={next_url}")
-    page.fill("input[name=login]", user.phone)
-    page.fill("input[name=password]", "pass-word-1")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"**{next_url}")
 
 
 def _fits(page: Any) -> None:
@@ -47,7 +38,7 @@ def test_promoter_centre_and_withdrawal_queue_at_phone_width(browser_page: Any) 
     page = browser_page
     page.set_viewport_size({"width": 390, "height": 844})
 
-    _login(page, promoter, "/promoter/")
+    browser_login(page, promoter, "/promoter/")
     expect(page.locator("#available")).to_have_text("¥52.70")
     expect(page.locator("#pending")).to_have_text("¥25.60")
     expect(page.locator("#invited")).to_have_text("1")
@@ -62,7 +53,7 @@ def test_promoter_centre_and_withdrawal_queue_at_phone_width(browser_page: Any) 
     expect(page.locator("#available")).to_have_text("¥2.70")
     expect(page.locator("#in-flight")).to_have_text("¥50.00")
 
-    _login(page, operator, "/ops/withdrawals/")
+    browser_login(page, operator, "/ops/withdrawals/")
     w = selectors.withdrawal_queue().get()
     card = page.locator(f"[data-withdrawal='{w.pk}']")
     expect(card).to_contain_text("¥49.00")

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from conftest import ARTIFACTS, make_user
+from conftest import ARTIFACTS, browser_login, make_user
 from quanzi.accounts.models import User
 from quanzi.catalog.tests import factories as f
 from quanzi.communities import services as community_services
@@ -20,15 +20,6 @@ from quanzi.referrals.invites.enums import BindSource
 from quanzi.referrals.invites.models import InviteOutcome
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _login(page: Any, user: Any, next_url: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"/login/?next={next_url}")
-    page.fill("input[name=login]", user.phone)
-    page.fill("input[name=password]", "pass-word-1")
-    page.click("button[type=submit]")
-    page.wait_for_url(f"**{next_url}")
 
 
 def _fits(page: Any) -> None:
@@ -56,7 +47,7 @@ def test_invite_landing_signup_and_leaderboard_at_phone_width(browser_page: Any)
 
     page = browser_page
     page.set_viewport_size({"width": 390, "height": 844})
-    _login(page, inviter, "/invite/")
+    browser_login(page, inviter, "/invite/")
     expect(page.locator("#my-code")).to_have_text(code)
     expect(page.locator("#invite-qr svg")).to_be_visible()
     expect(page.locator("#my-invitees")).to_contain_text("阿花")
