@@ -55,6 +55,10 @@ INSTALLED_APPS = [
     "quanzi.referrals.invites",
     "quanzi.referrals.distribution",
     "quanzi.settlements",
+    "quanzi.personas",
+    "quanzi.insight",
+    "quanzi.recommend",
+    "quanzi.privacy",
     "quanzi.web",
 ]
 

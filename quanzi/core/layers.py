@@ -25,6 +25,14 @@ Why this order (each app's real dependencies, read from the code):
 - referrals: invite links and referral binding, distribution commissions (分销); rewards outcomes with loyalty's
   points and tasks, so it sits above loyalty.
 - settlements: reads orders, payments and merchants to build statements.
+- personas: per-member tags (用户画像, 四元分析法) computed from behaviour, orders, communities and follows, and
+  the segments built on them; growth's campaigns target a segment through a registry, never by importing it.
+- insight: the analytics export (Parquet) and the metrics over it (DuckDB; Spark for a cluster), dashboards; reads
+  every app below and personas' segments.
+- recommend: trains from the event log and serves "for you", "people also bought", "friends bought"; uses persona
+  tags for cold start.
+- privacy: consent records, a member's data export and account deletion (PIPL); reads and anonymises every app
+  below through their services.
 - web: the top: pages that combine several apps (the buyer's order page with its cashier and after-sales, the
   merchant console), the demo data builder, the `serve` command. Nothing imports it. The project modules
   (`quanzi.api`, `quanzi.api_errors`, `quanzi.urls`, `quanzi.settings`, `quanzi.wsgi`) are at this level too.
@@ -54,6 +62,10 @@ LAYERS: tuple[str, ...] = (
     "loyalty",
     "referrals",
     "settlements",
+    "personas",
+    "insight",
+    "recommend",
+    "privacy",
     "web",
 )
 RANK = {name: i for i, name in enumerate(LAYERS)}
@@ -66,6 +78,7 @@ PROJECT_MODULES = {
     "quanzi.urls": "web",
     "quanzi.settings": "web",
     "quanzi.wsgi": "web",
+    "quanzi.cli": "web",  # the console script: runs management commands
     "quanzi": "core",
 }
 
