@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/quanzi
 
-.PHONY: demo test lint bench clean-db serve
+.PHONY: demo test lint bench clean-db serve prod
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -29,6 +29,12 @@ demo: $(STAMP)
 
 serve: $(STAMP)
 	$(BIN)/python manage.py serve 127.0.0.1:8000
+
+# Production on this machine (README "Production mode", docs/deploy.md): checks, migrate, collectstatic, then
+# gunicorn and the job consumer, all configured from the environment (DATABASE_URL, REDIS_URL, SECRET_KEY,
+# ALLOWED_HOSTS …). Refuses DEBUG, the sandbox gateways, SQLite, no Redis, and a missing or published secret.
+prod: $(STAMP)
+	$(BIN)/python manage.py prod
 
 # Whole suite. PostgreSQL / Chromium tests skip with a reason unless QUANZI_REQUIRE_PG / QUANZI_REQUIRE_BROWSER=1.
 test: $(STAMP)

@@ -28,6 +28,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from quanzi.core.admin_otp import OtpAdminSiteMixin
 from quanzi.core.errors import DomainError
 from quanzi.core.money import format_yuan, parse_yuan
 
@@ -273,7 +274,7 @@ MENU_NAMES: dict[tuple[str, str], Any] = {
 }
 
 
-class QuanziAdminSite(admin.AdminSite):
+class QuanziAdminSite(OtpAdminSiteMixin, admin.AdminSite):  # two-factor login: core/admin_otp.py
     index_template = "admin/quanzi_index.html"
 
     def _build_app_dict(self, request: HttpRequest, label: Any = None) -> dict[str, Any]:

@@ -31,6 +31,7 @@ class ErrorCode(StrEnum):
     NOT_FOUND = "not_found"
     NUMBER_OUT_OF_RANGE = "number_out_of_range"
     PERMISSION_DENIED = "permission_denied"
+    REQUEST_TOO_LARGE = "request_too_large"  # 413 before the app reads the body (core/edge.py)
     SERVER_ERROR = "server_error"
     TOO_MANY_REQUESTS = "too_many_requests"
 

@@ -7,10 +7,12 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
+from quanzi.core.dbrouter import replica_selector
 from quanzi.core.models import Event
 from quanzi.core.timeutil import local_date
 
 
+@replica_selector  # a dashboard's chart over the event log: a scan a replica's second of lag does not change
 def daily_counts_by_prop(*, name: str, prop: str, values: Iterable[int],
                          since: dt.datetime) -> dict[int, dict[dt.date, int]]:
     """{value of `props[prop]`: {local day: events named `name` since `since`}} for the given values."""
