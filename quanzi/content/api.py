@@ -191,7 +191,8 @@ def checkin(request: HttpRequest, slug: str, data: CheckInIn) -> Status:
     return Status(201, row)
 
 
-@router.get("/communities/{slug}/checkins/me", response=CheckInStatusOut, auth=required)
+@router.get("/communities/{slug}/checkins/me", response=CheckInStatusOut, auth=required,
+            openapi_extra={"x-access": "member"})  # the caller's own check-ins (api_contract.Access)
 def checkin_me(request: HttpRequest, slug: str) -> dict[str, Any]:
     return selectors.checkin_status(user=current_user(request), community=_community(request, slug))
 
@@ -205,7 +206,8 @@ def held_posts(request: HttpRequest, slug: str):  # type: ignore[no-untyped-def]
     return selectors.held_posts(community=_community(request, slug), viewer=current_user(request))
 
 
-@router.get("/communities/{slug}/calendar", response=list[PostOut], auth=required)
+@router.get("/communities/{slug}/calendar", response=list[PostOut], auth=required,
+            openapi_extra={"x-access": "member"})  # what the viewer may read of a visible community
 @paginate(PageNumber)
 def calendar(request: HttpRequest, slug: str):  # type: ignore[no-untyped-def]
     """The content calendar: scheduled posts not yet due (moderators: all; members: their own)."""

@@ -46,7 +46,8 @@ def task_claim(request: HttpRequest, task_id: int) -> Status:
                         "created_at": claim.created_at})
 
 
-@router.get("/checkin/{community_id}", response=CheckinPanelOut)
+@router.get("/checkin/{community_id}", response=CheckinPanelOut,
+            openapi_extra={"x-access": "member"})  # the caller's own check-in panel (api_contract.Access)
 def checkin_panel(request: HttpRequest, community_id: int) -> dict[str, Any]:
     community = community_by_id(community_id=community_id)
     if community is None:
