@@ -1,0 +1,195 @@
+"""The Parquet store ("lake") the metrics read: its tables, their columns, where their files are, and the views.
+
+Layout under `settings.QUANZI_INSIGHT["DIR"]` (Hive-style, so DuckDB, Spark and pandas all read it as is):
+
+    <table>/dt=YYYY-MM-DD/<file>.parquet
+
+`dt` is the day (UTC) of the row's `created_at`. A file is written to a temporary name and renamed, so a reader
+never sees half a file. File names are deterministic (the export batch's start, or the import's name), so a re-run
+after a crash overwrites what the crashed run left instead of adding a copy (export.py explains why that is enough).
+
+Tables whose rows change after they are written (an order gets paid, a post removed) are exported again when they
+change; the view keeps the latest version of each row (`_v`, the row's change stamp). Append-only tables (events,
+follows, refunds, comments, users) have one version per row. `source` tells exported rows ("quanzi") from
+imported history ("import:<name>"); row identity is (source, id).
+
+No personal columns are exported: no phone, name, address or free text (users: id and sign-up time only).
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from django.conf import settings
+
+TS = pa.timestamp("us")  # naive UTC everywhere in the lake
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    schema: pa.Schema
+    versioned: bool = False  # rows may be re-exported; the view keeps the highest `_v` per (source, id)
+
+
+def _schema(*fields: tuple[str, pa.DataType]) -> pa.Schema:
+    return pa.schema([pa.field(n, t) for n, t in fields] + [pa.field("source", pa.string()),
+                                                             pa.field("_v", pa.int64())])
+
+
+TABLES: dict[str, Table] = {t.name: t for t in [
+    Table("events", _schema(
+        ("id", pa.int64()), ("name", pa.string()), ("user_id", pa.int64()), ("object_type", pa.string()),
+        ("object_id", pa.int64()), ("community_id", pa.int64()),
+        # lifted out of props for the metrics: the post, product and order an event is about (object or prop)
+        ("post_id", pa.int64()), ("product_id", pa.int64()), ("category_id", pa.int64()), ("order_id", pa.int64()),
+        ("share_token", pa.string()), ("props", pa.string()), ("created_at", TS))),
+    Table("orders", _schema(
+        ("id", pa.int64()), ("user_id", pa.int64()), ("merchant_id", pa.int64()), ("status", pa.string()),
+        ("goods_fen", pa.int64()), ("discount_fen", pa.int64()), ("payable_fen", pa.int64()),
+        ("paid_fen", pa.int64()), ("refunded_fen", pa.int64()), ("commission_fen", pa.int64()),
+        # the community the order is credited to: its first credited line's (order_lines.community_id)
+        ("community_id", pa.int64()), ("created_at", TS), ("paid_at", TS), ("cancelled_at", TS)), versioned=True),
+    Table("order_lines", _schema(
+        ("id", pa.int64()), ("order_id", pa.int64()), ("user_id", pa.int64()), ("product_id", pa.int64()),
+        ("sku_id", pa.int64()), ("category_id", pa.int64()), ("quantity", pa.int64()),
+        ("payable_fen", pa.int64()), ("refunded_fen", pa.int64()), ("commission_fen", pa.int64()),
+        ("post_id", pa.int64()), ("kol_id", pa.int64()), ("sharer_id", pa.int64()), ("community_id", pa.int64()),
+        ("created_at", TS), ("paid_at", TS)), versioned=True),
+    Table("memberships", _schema(
+        ("id", pa.int64()), ("community_id", pa.int64()), ("user_id", pa.int64()), ("role", pa.string()),
+        ("status", pa.string()), ("invited_by_id", pa.int64()), ("joined_at", TS), ("created_at", TS)),
+        versioned=True),
+    Table("posts", _schema(
+        ("id", pa.int64()), ("community_id", pa.int64()), ("author_id", pa.int64()), ("kind", pa.string()),
+        ("status", pa.string()), ("created_at", TS)), versioned=True),
+    Table("comments", _schema(
+        ("id", pa.int64()), ("post_id", pa.int64()), ("community_id", pa.int64()), ("author_id", pa.int64()),
+        ("parent_id", pa.int64()), ("created_at", TS))),
+    Table("users", _schema(("id", pa.int64()), ("created_at", TS))),
+    Table("follows", _schema(
+        ("id", pa.int64()), ("follower_id", pa.int64()), ("followee_id", pa.int64()), ("created_at", TS))),
+    Table("refunds", _schema(
+        ("id", pa.int64()), ("order_id", pa.int64()), ("amount_fen", pa.int64()), ("created_at", TS))),
+]}
+
+
+def lake_dir() -> Path:
+    return Path(settings.QUANZI_INSIGHT["DIR"])
+
+
+def table_dir(table: str, root: Path | None = None) -> Path:
+    return (root or lake_dir()) / table
+
+
+def _to_table(table: Table, rows: list[dict[str, Any]] | pa.Table) -> pa.Table:
+    if isinstance(rows, pa.Table):
+        return rows.select(table.schema.names).cast(table.schema)
+    cols = {f.name: [r.get(f.name) for r in rows] for f in table.schema}
+    return pa.table(cols, schema=table.schema)
+
+
+def write_partitioned(table_name: str, rows: list[dict[str, Any]] | pa.Table, *, file_stem: str,
+                      root: Path | None = None) -> dict[str, int]:
+    """Write rows into their day partitions as `<file_stem>.parquet` (replacing a file of that name). Returns rows
+    per day. Atomic per file: written to a temporary name in the same folder, then renamed."""
+    table = TABLES[table_name]
+    data = _to_table(table, rows)
+    if data.num_rows == 0:
+        return {}
+    import pyarrow.compute as pc
+
+    days = pc.strftime(data.column("created_at"), format="%Y-%m-%d")
+    data = data.append_column("_dt", days)
+    out: dict[str, int] = {}
+    for day in pc.unique(days).to_pylist():
+        part = data.filter(pc.equal(data.column("_dt"), day)).drop_columns(["_dt"])
+        folder = table_dir(table_name, root) / f"dt={day}"
+        folder.mkdir(parents=True, exist_ok=True)
+        final = folder / f"{file_stem}.parquet"
+        tmp = folder / f".{file_stem}.{uuid.uuid4().hex}.tmp"
+        pq.write_table(part, tmp, compression="zstd")
+        os.replace(tmp, final)
+        out[day] = part.num_rows
+    return out
+
+
+def remove_files(table_name: str, *, filename: str, root: Path | None = None) -> int:
+    """Delete this table's files called `filename` in every day folder (a re-import replaces its earlier files)."""
+    n = 0
+    base = table_dir(table_name, root)
+    if base.exists():
+        for f in base.glob(f"dt=*/{filename}"):
+            f.unlink()
+            n += 1
+    return n
+
+
+def files(table_name: str, root: Path | None = None) -> list[Path]:
+    base = table_dir(table_name, root)
+    return sorted(base.glob("dt=*/*.parquet")) if base.exists() else []
+
+
+def empty_select(table: Table) -> str:
+    """A typed empty relation with the table's columns, for a table with no files yet (so every metric runs)."""
+    duck = {pa.int64(): "BIGINT", pa.string(): "VARCHAR", TS: "TIMESTAMP"}
+    cols = ", ".join(f"CAST(NULL AS {duck[f.type]}) AS {f.name}" for f in table.schema if f.name != "_v")
+    return f"SELECT {cols} WHERE false"
+
+
+def view_sql(table: Table, source_sql: str) -> str:
+    """The body of a table's view over `source_sql` (a relation with the Parquet columns): the latest version of
+    each versioned row; the change stamp `_v` and the partition column are left out."""
+    cols = ", ".join(f.name for f in table.schema if f.name != "_v")
+    if table.versioned:
+        return (f"SELECT {cols} FROM (SELECT *, row_number() OVER (PARTITION BY source, id ORDER BY _v DESC) AS _rn "
+                f"FROM {source_sql}) AS t WHERE _rn = 1")
+    return f"SELECT {cols} FROM {source_sql} AS t"
+
+
+# Derived relations over the tables, defined once here (portable SQL: Spark creates the same ones). `user_days`:
+# who was active on which day in which community (NULL: no community) -- the base of DAU/WAU/MAU, new vs returning
+# and retention, 10-100 times smaller than the event log.
+DERIVED: dict[str, str] = {
+    "user_days": "SELECT DISTINCT user_id, community_id, CAST(created_at AS DATE) AS day FROM events "
+                 "WHERE user_id IS NOT NULL",
+}
+
+
+def create_views(con: Any, root: Path | None = None, tables: Iterable[str] | None = None, *,
+                 materialize: bool = False, columns: dict[str, set[str]] | None = None) -> None:
+    """Create one DuckDB view per lake table on `con` (empty typed views for tables with no files yet), then the
+    derived relations. `materialize`: load them into DuckDB's in-memory tables instead (one scan of the Parquet;
+    worth it when many metrics run on the same connection: a report, the benchmark), keeping only `columns` (the
+    ones the metrics read, per table) and the event name as an ENUM (a string column is what costs most to load)."""
+    kind = "TABLE" if materialize else "VIEW"
+    for name in tables or TABLES:
+        table = TABLES[name]
+        if not files(name, root):
+            con.execute(f"CREATE OR REPLACE {kind} {name} AS {empty_select(table)}")
+            continue
+        pattern = str(table_dir(name, root) / "dt=*" / "*.parquet").replace("'", "''")
+        src = f"read_parquet('{pattern}', hive_partitioning = false, union_by_name = true)"
+        body = view_sql(table, src)
+        if materialize and columns is not None:
+            keep = [f.name for f in table.schema if f.name in columns.get(name, set())] or ["id"]
+            cols = []
+            for c in keep:
+                if name == "events" and c == "name":
+                    con.execute(f"CREATE TYPE IF NOT EXISTS event_name AS ENUM "
+                                f"(SELECT DISTINCT name FROM {src} WHERE name IS NOT NULL)")
+                    cols.append("CAST(name AS event_name) AS name")
+                else:
+                    cols.append(c)
+            body = f"SELECT {', '.join(cols)} FROM ({body}) AS v"
+        con.execute(f"CREATE OR REPLACE {kind} {name} AS {body}")
+    if tables is None:
+        for name, sql in DERIVED.items():
+            con.execute(f"CREATE OR REPLACE {kind} {name} AS {sql}")
