@@ -19,13 +19,14 @@ PERMISSIONS = {
     "set_kol": _("设置或取消达人/团长"),
     "set_admin": _("设置或取消管理员"),
     "edit_community": _("修改社群资料、群规和可见性"),
+    "view_insight": _("查看社群数据看板，圈选会员人群"),
 }
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.MEMBER: frozenset({"view", "post", "invite", "report"}),
     Role.KOL: frozenset({"view", "post", "invite", "report", "pick_products"}),
     Role.ADMIN: frozenset({"view", "post", "invite", "report", "pick_products", "approve_members", "moderate",
-                           "ban", "set_kol"}),
+                           "ban", "set_kol", "view_insight"}),
     Role.OWNER: frozenset(PERMISSIONS),
 }
 

@@ -53,6 +53,8 @@ class ErrorCode(StrEnum):
     COUPON_PACKET_ALREADY_CLAIMED = "coupon_packet_already_claimed"
     INVALID_SHARES = "invalid_shares"
     POST_NOT_ALLOWED = "post_not_allowed"
+    NOT_IN_AUDIENCE = "not_in_audience"
+    INVALID_AUDIENCE = "invalid_audience"
 
 
 # --- templates ---------------------------------------------------------------------------------------------------
@@ -103,6 +105,14 @@ def exhausted() -> Conflict:
 
 def claim_limit_reached(limit: int) -> Conflict:
     return Conflict(ErrorCode.CLAIM_LIMIT_REACHED, _("每人限领 %(n)s 张，你已领完") % {"n": limit})
+
+
+def not_in_audience() -> PermissionDenied:
+    return PermissionDenied(ErrorCode.NOT_IN_AUDIENCE, _("这张券仅限指定人群领取，你暂不在该人群中"))
+
+
+def invalid_audience() -> InvalidInput:
+    return InvalidInput(ErrorCode.INVALID_AUDIENCE, _("人群不存在，或你不能用它限定这张券"))
 
 
 def not_community_member(name: str) -> PermissionDenied:

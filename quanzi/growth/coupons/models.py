@@ -63,6 +63,9 @@ class CouponTemplate(models.Model):
                                      default=RefundPolicy.RETURN_ON_FULL_REFUND)
     status = models.CharField(_("状态"), max_length=10, choices=TemplateStatus.choices,
                               default=TemplateStatus.ACTIVE, db_index=True)
+    # limited to an audience a higher app registered (`audiences.py`: personas' "segment" + its id); empty: anyone
+    audience_kind = models.CharField(_("限定人群类型"), max_length=20, blank=True, default="")
+    audience_ref = models.BigIntegerField(_("限定人群ID"), null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                    related_name="+", verbose_name=_("创建人"))
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)

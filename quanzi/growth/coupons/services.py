@@ -27,7 +27,7 @@ from quanzi.catalog.services import merchant_of
 from quanzi.communities.selectors import active_role, community_by_id
 from quanzi.core.errors import DomainError, NotAuthenticated
 from quanzi.core.events import track
-from quanzi.growth.coupons import errors
+from quanzi.growth.coupons import audiences, errors
 from quanzi.growth.coupons.enums import (
     ChangeReason,
     ClaimMode,
@@ -250,6 +250,21 @@ def _template_for(actor: Any, template_id: int) -> CouponTemplate:
     return template
 
 
+@transaction.atomic
+def template_set_audience(*, actor: Any, template_id: int, kind: str, ref: int | None) -> CouponTemplate:
+    """Limit a campaign to an audience (`audiences.py`: a segment) or, with an empty kind, lift the limit. The
+    manager must manage the template and may use the audience; coupons already given stay with their members."""
+    template = _template_for(actor, template_id)
+    kind = (kind or "").strip()
+    if kind:
+        audience = audiences.AUDIENCES.get(kind)
+        if audience is None or ref is None or not audience.usable_by(actor, ref):
+            raise errors.invalid_audience()
+    template.audience_kind, template.audience_ref = kind, (ref if kind else None)
+    template.save(update_fields=["audience_kind", "audience_ref", "updated_at"])
+    return template
+
+
 _STATUS_REASON = {TemplateStatus.PAUSED: ChangeReason.PAUSED, TemplateStatus.ACTIVE: ChangeReason.RESUMED,
                   TemplateStatus.ENDED: ChangeReason.ENDED}
 
@@ -280,6 +295,8 @@ def _issue(template: CouponTemplate, user: Any, *, source: str, grant_ref: str =
         earlier = Coupon.objects.filter(template=template, user_id=user_id, grant_ref=grant_ref).first()
         if earlier is not None:
             return earlier
+    if not audiences.in_audience(template.audience_kind, template.audience_ref, user_id):
+        raise errors.not_in_audience()
     if CouponHolding.objects.filter(template=template, user_id=user_id,
                                     claimed_count__gte=template.per_member_limit).exists():
         # only for the right message (a member at the limit hears so, even when the quota is gone too); the
