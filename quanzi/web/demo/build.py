@@ -34,6 +34,7 @@ from quanzi.web.demo.loyalty_lotteries import build_loyalty_lotteries
 from quanzi.web.demo.loyalty_membership import build_loyalty_membership
 from quanzi.web.demo.loyalty_points import build_loyalty_points
 from quanzi.web.demo.loyalty_tasks import build_loyalty_tasks
+from quanzi.web.demo.recommend import build_recommend
 from quanzi.web.demo.referrals_distribution import build_referrals_distribution
 from quanzi.web.demo.referrals_invites import build_referrals_invites
 
@@ -173,6 +174,7 @@ def _build(*, seed: int, members: int, posts: int, orders: int, log: Callable[[s
                     build_referrals_invites, build_referrals_distribution):
         builder(world, rng, named, shop, now, log)
     build_statements(now, log)  # last: it covers every order the parts above paid
+    build_recommend(world, rng, named, log)  # after everything that leaves events and orders: trains once
     return world
 
 
