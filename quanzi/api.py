@@ -15,6 +15,7 @@ from ninja.parser import Parser
 
 from quanzi.accounts.api import router as accounts_router
 from quanzi.aftersales.api import router as aftersales_router
+from quanzi.api_contract import ContractOpenAPISchema, build_schema, operation_id
 from quanzi.api_errors import error_codes_markdown
 from quanzi.catalog.api import router as catalog_router
 from quanzi.communities.api import router as communities_router
@@ -33,6 +34,8 @@ from quanzi.loyalty.points.api import router as points_router
 from quanzi.loyalty.tasks.api import router as tasks_router
 from quanzi.orders.api import router as orders_router
 from quanzi.payments.api import router as payments_router
+from quanzi.personas.api import router as personas_router
+from quanzi.recommend.api import router as recommend_router
 from quanzi.referrals.distribution.api import router as distribution_router
 from quanzi.referrals.invites.api import router as invites_router
 from quanzi.settlements.api import router as settlements_router
@@ -60,6 +63,17 @@ class GroupedNinjaAPI(NinjaAPI):
 
     def _get_urls(self) -> list[Any]:
         return grouped(super()._get_urls())
+
+    # The published contract (quanzi/api_contract.py): readable operation ids, ASCII tags, unique schema names,
+    # anonymous access declared, every error status documented with the {code, message} body.
+    def get_openapi_schema(self, *, path_prefix: str | None = None,
+                           path_params: dict[str, Any] | None = None) -> ContractOpenAPISchema:
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        return build_schema(self, path_prefix)
+
+    def get_openapi_operation_id(self, operation: Any) -> str:
+        return operation_id(operation)
 
 
 api = GroupedNinjaAPI(
@@ -177,3 +191,5 @@ api.add_router("/loyalty/tasks", tasks_router)
 api.add_router("/loyalty/lotteries", lotteries_router)
 api.add_router("/referrals/invites", invites_router)
 api.add_router("/referrals/distribution", distribution_router)
+api.add_router("/personas", personas_router)
+api.add_router("/recommend", recommend_router)

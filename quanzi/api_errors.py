@@ -15,12 +15,16 @@ from quanzi.growth.coupons.errors import ErrorCode as CouponsCode
 from quanzi.growth.flashsale.errors import ErrorCode as FlashsaleCode
 from quanzi.growth.groupbuy.errors import ErrorCode as GroupbuyCode
 from quanzi.growth.redpackets.errors import ErrorCode as RedpacketsCode
+from quanzi.insight.errors import ErrorCode as InsightCode
 from quanzi.loyalty.lotteries.errors import ErrorCode as LotteriesCode
 from quanzi.loyalty.membership.errors import ErrorCode as MembershipCode
 from quanzi.loyalty.points.errors import ErrorCode as PointsCode
 from quanzi.loyalty.tasks.errors import ErrorCode as TasksCode
 from quanzi.orders.errors import ErrorCode as OrdersCode
 from quanzi.payments.errors import ErrorCode as PaymentsCode
+from quanzi.personas.errors import ErrorCode as PersonasCode
+from quanzi.privacy.errors import ErrorCode as PrivacyCode
+from quanzi.recommend.errors import ErrorCode as RecommendCode
 from quanzi.referrals.distribution.errors import ErrorCode as DistributionCode
 from quanzi.referrals.invites.errors import ErrorCode as InvitesCode
 from quanzi.settlements.errors import ErrorCode as SettlementsCode
@@ -48,6 +52,10 @@ ERROR_CODES: list[tuple[str, type[StrEnum]]] = [
     ("/loyalty/lotteries", LotteriesCode),
     ("/referrals/invites", InvitesCode),
     ("/referrals/distribution", DistributionCode),
+    ("/personas", PersonasCode),
+    ("/insight (dashboard pages)", InsightCode),
+    ("privacy (pages /me/privacy/)", PrivacyCode),
+    ("/recommend", RecommendCode),
 ]
 
 

@@ -6,9 +6,11 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from quanzi.core import prodconf
 from quanzi.core.deploy import ALLOW_SANDBOX_ENV, UnsafeConfiguration, check_startup, env_flag, local_secret
 from quanzi.payments.env import payments_from_env, public_base_url_problem
 
@@ -23,8 +25,11 @@ DEBUG = env_flag("DEBUG")
 # the demo and the tests get a random one kept in var/ (see quanzi/core/deploy.py).
 _SECRET_KEY_ENV = os.environ.get("SECRET_KEY", "")
 SECRET_KEY = _SECRET_KEY_ENV or (local_secret(VAR_DIR, "secret_key") if (DEBUG or TESTING) else "")
-ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
-CSRF_TRUSTED_ORIGINS = [f"http://{h}:8000" for h in ALLOWED_HOSTS]
+# Production settings come from the environment through django-environ (quanzi/core/prodconf.py, docs/deploy.md).
+env = environ.Env()
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
+# CSRF_TRUSTED_ORIGINS (full origins, comma-separated); default: the dev server's and QUANZI_PUBLIC_BASE_URL's
+CSRF_TRUSTED_ORIGINS = prodconf.csrf_trusted_origins(env, ALLOWED_HOSTS, env.str("QUANZI_PUBLIC_BASE_URL", default=""))
 
 INSTALLED_APPS = [
     "quanzi.core.admin_base.QuanziAdminConfig",  # the admin with quanzi's site (core/admin_base.py)
@@ -34,6 +39,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "huey.contrib.djhuey",
+    "django_otp",  # two-factor login to the admin (core/admin_otp.py)
+    "django_otp.plugins.otp_totp",
     "ninja",  # serves the API docs (Swagger UI) from our own static files, not a CDN
     "quanzi.core",
     "quanzi.accounts",
@@ -63,13 +70,20 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "quanzi.core.edge.HealthMiddleware",  # /healthz and /readyz before host checks and redirects (core/edge.py)
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files, compressed and hashed (core/staticstorage.py)
     "quanzi.core.request_id.RequestIdMiddleware",
+    "quanzi.core.edge.AccessLogMiddleware",
+    "quanzi.core.edge.BodyLimitMiddleware",  # 413 before anything reads an oversized body
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "quanzi.privacy.middleware.AuditMiddleware",  # staff writes and 403s into the append-only audit log
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "quanzi.web.middleware.ControlCharacterMiddleware",
@@ -111,6 +125,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_quanzi.sqlite3")}
+# A read replica (DATABASE_REPLICA_URL) for the reads marked replica-safe (core/dbrouter.py); the tests get a
+# second database of their own under the same alias.
+_replica = prodconf.replica_database(env, DATABASES["default"], TESTING)
+if _replica is not None:
+    DATABASES["replica"] = _replica
+DATABASE_ROUTERS = ["quanzi.core.dbrouter.ReplicaRouter"]
+QUANZI_REPLICA_STICKY_SECONDS = env.int("QUANZI_REPLICA_STICKY_SECONDS", default=5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -143,6 +164,20 @@ STATIC_ROOT = VAR_DIR / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("QUANZI_MEDIA_ROOT", VAR_DIR / "media"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# Static files through WhiteNoise (hashed + compressed in production); uploads on disk or in an S3-compatible
+# bucket (QUANZI_MEDIA_S3_BUCKET). The demo and the tests read static files from the apps' folders, as before.
+_media_storage, _media_url = prodconf.media_storage(env)
+STORAGES = {"default": _media_storage, "staticfiles": prodconf.static_storage(env, DEBUG, TESTING)}
+MEDIA_URL = _media_url or MEDIA_URL
+WHITENOISE_USE_FINDERS = env.bool("QUANZI_STATIC_FROM_APPS", default=DEBUG or TESTING)
+WHITENOISE_AUTOREFRESH = DEBUG
+WHITENOISE_MAX_AGE = 3600  # unhashed names (favicon.ico); hashed ones get a year (WhiteNoise's immutable rule)
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Request bodies refused with 413 before the app reads them (core/edge.py); nginx should refuse earlier still.
+QUANZI_REQUEST_LIMITS = {
+    "BODY_BYTES": env.int("QUANZI_MAX_BODY_BYTES", default=prodconf.DEFAULT_MAX_BODY_BYTES),
+    "API_JSON_BYTES": env.int("QUANZI_MAX_API_JSON_BYTES", default=prodconf.DEFAULT_MAX_API_JSON_BYTES),
+}
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
@@ -214,14 +249,13 @@ if QUANZI_WXLOGIN_SANDBOX and not (DEBUG or TESTING):
 
 # Behind HTTPS (a TLS-terminating proxy that sets X-Forwarded-Proto): secure cookies, HSTS, redirect to https.
 # Without it `manage.py check --deploy` warns about these, as the README explains.
-if env_flag("QUANZI_HTTPS"):
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_SSL_REDIRECT = True
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    SECURE_HSTS_SECONDS = int(os.environ.get("QUANZI_HSTS_SECONDS", 31536000))
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("QUANZI_HSTS_INCLUDE_SUBDOMAINS")
-    SECURE_HSTS_PRELOAD = env_flag("QUANZI_HSTS_PRELOAD")
+# Each piece can also be set alone (core/prodconf.https_settings: QUANZI_PROXY_SSL_HEADER, QUANZI_SECURE_COOKIES…).
+globals().update(prodconf.https_settings(env))
+# Content-Security-Policy (django-csp): scripts from our origin only, no inline handlers (core/prodconf.py).
+CONTENT_SECURITY_POLICY = prodconf.content_security_policy(env, MEDIA_URL)
+# Two-factor login to the admin (core/admin_otp.py): required in production, off in the demo and the tests.
+QUANZI_ADMIN_REQUIRE_OTP = env.bool("QUANZI_ADMIN_REQUIRE_OTP", default=not (DEBUG or TESTING))
+OTP_TOTP_ISSUER = env.str("QUANZI_OTP_ISSUER", default="圈子 quanzi")
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -230,17 +264,8 @@ X_FRAME_OPTIONS = "DENY"
 # Error reports: even the demo's debug page shows no settings and no environment (DATABASE_URL has a password).
 DEFAULT_EXCEPTION_REPORTER_FILTER = "quanzi.core.request_id.NoSettingsExceptionReporterFilter"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "quanzi.core.request_id.RequestIdLogFilter"},
-                "quiet_refusals": {"()": "quanzi.core.request_id.QuietRefusalFilter"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-    # expected refusals at volume (a flash sale's "sold out") are INFO, not one WARNING each (core.request_id)
-    "loggers": {"django.request": {"filters": ["quiet_refusals"]}},
-}
+# Logs on stderr: JSON with the request id in production, one plain line in the demo and the tests (prodconf).
+LOGGING = prodconf.logging_config(env, DEBUG, TESTING)
 
 # Login, sign-up and API tokens (quanzi/accounts/throttle.py and services.py). Counters live in the cache:
 # Redis with REDIS_URL (shared by every process), else per process (the embedded single-process server).
@@ -254,4 +279,14 @@ QUANZI_ACCOUNTS: dict[str, Any] = {
     "LOGIN_PER_IP_WINDOW_MINUTES": int(os.environ.get("QUANZI_LOGIN_PER_IP_WINDOW_MINUTES", 10)),
     "SIGNUP_PER_IP": int(os.environ.get("QUANZI_SIGNUP_PER_IP", 10)),
     "SIGNUP_PER_IP_WINDOW_MINUTES": int(os.environ.get("QUANZI_SIGNUP_PER_IP_WINDOW_MINUTES", 60)),
+}
+
+# Insight (quanzi/insight): the analytics export. DIR holds the partitioned Parquet (one folder per table, one
+# `dt=YYYY-MM-DD` folder per day) that DuckDB reads in-process and Spark reads on a cluster (point a Spark job at
+# an s3a:// copy of the same tree; docs/notes/insight.md). BATCH: rows per export batch (per table, per run step).
+QUANZI_INSIGHT: dict[str, Any] = {
+    "DIR": Path(os.environ.get("QUANZI_INSIGHT_DIR", VAR_DIR / "insight")),
+    "BATCH": int(os.environ.get("QUANZI_INSIGHT_BATCH", 50_000)),
+    "DUCKDB_THREADS": int(os.environ.get("QUANZI_INSIGHT_THREADS", 0)),  # 0: DuckDB's default (all cores)
+    "DUCKDB_MEMORY_LIMIT": os.environ.get("QUANZI_INSIGHT_MEMORY_LIMIT", ""),  # e.g. "4GB"; "": DuckDB's default
 }

@@ -20,6 +20,8 @@ urlpatterns: list = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("wx/", include("quanzi.wxlogin.urls")),  # WeChat login (quanzi/wxlogin)
+    path("", include("quanzi.personas.urls")),  # 我的画像 and the segment builder (quanzi/personas)
+    path("insight/", include("quanzi.insight.urls")),  # dashboards (quanzi/insight/views.py)
     path("", include("quanzi.web.urls")),
 ]
 urlpatterns += media_urlpatterns()  # uploads, with DEBUG on or off: pictures only, never sniffed (core/media.py)

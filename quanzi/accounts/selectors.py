@@ -49,3 +49,14 @@ def persona_birthday_user_ids(*, month_days: list[str]) -> list[int]:
     """Members who consented to keep their birthday and whose birthday ("MM-DD") is one of `month_days`."""
     return list(Persona.objects.filter(birthday__in=month_days, user__is_active=True)
                 .order_by("user_id").values_list("user_id", flat=True))
+
+
+def user_rows_after(*, after_id: int, limit: int) -> list[dict[str, object]]:
+    """Users with id > after_id for the analytics export: id and sign-up time only (nothing personal)."""
+    return [dict(r) for r in User.objects.filter(id__gt=after_id).order_by("id").values("id", "date_joined")[:limit]]
+
+
+def follow_rows_after(*, after_id: int, limit: int) -> list[dict[str, object]]:
+    """Follows with id > after_id for the analytics export."""
+    return [dict(r) for r in Follow.objects.filter(id__gt=after_id).order_by("id").values(
+        "id", "follower_id", "followee_id", "created_at")[:limit]]

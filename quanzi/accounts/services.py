@@ -27,6 +27,7 @@ from quanzi.core.errors import InvalidInput
 from quanzi.core.events import track
 from quanzi.core.images import AVATAR_SIDE, clean_image
 from quanzi.core.messages import Message, message_columns, msg
+from quanzi.core.personal_data import persona_check
 
 PHONE_RE = re.compile(r"^1[3-9]\d{9}$")
 TOKEN_TOUCH_SECONDS = 60  # how stale ApiToken.last_used_at may get before a request writes it again
@@ -306,6 +307,9 @@ def persona_set(*, user: User, field: str, value: Any, consent: bool) -> Persona
     if not consent:
         raise InvalidInput(ErrorCode.CONSENT_REQUIRED, _("保存画像信息需要您明确同意"))
     value = _validate_persona_value(field, value)
+    # sensitive fields (income: financial; a birth year under 14: a minor's) also need their separate consent,
+    # checked by privacy through core's registry (accounts cannot import it)
+    persona_check(user_id=user.pk, field=field, value=value)
     persona, _created = Persona.objects.get_or_create(user=user)
     ConsentRecord.objects.create(user=user, field=field, granted=True)
     setattr(persona, field, value)
@@ -387,4 +391,22 @@ def system_account_create(*, nickname: str) -> User:
     user = User(nickname=nickname[:40], is_active=False)
     user.set_unusable_password()
     user.save()
+    return user
+
+
+@transaction.atomic
+def phone_change(*, user: User, phone: str) -> User:
+    """Set the member's phone (its ownership already proved by a one-time code: privacy.services.phone_change)."""
+    phone = phone.strip()
+    if not PHONE_RE.match(phone):
+        raise errors.invalid_phone()
+    if User.objects.filter(phone=phone).exclude(pk=user.pk).exists():
+        raise errors.login_taken()
+    user.phone = phone
+    try:
+        with transaction.atomic():
+            user.save(update_fields=["phone"])
+    except IntegrityError as exc:  # taken by a concurrent sign-up since the check
+        raise errors.login_taken() from exc
+    track("user.phone_change", user=user, obj=user)
     return user

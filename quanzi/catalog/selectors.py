@@ -218,3 +218,40 @@ def category_list() -> QuerySet[Category]:
 
 def brand_list() -> QuerySet[Brand]:
     return Brand.objects.order_by("name")
+
+
+# --- for recommendations -----------------------------------------------------------------------------------------
+
+
+def products_sellable_in_stock(*, product_ids: Any) -> QuerySet[Product]:
+    """The sellable products among `product_ids` that have an active SKU in stock, with what a product card shows
+    (recommendation lists: never recommend what cannot be bought now)."""
+    in_stock = Sku.objects.filter(product=OuterRef("pk"), is_active=True, stock__gt=0)
+    return (Product.objects.filter(sellable_q(), pk__in=list(product_ids)).filter(Exists(in_stock))
+            .select_related("merchant").prefetch_related("images", "skus"))
+
+
+def product_of_skus(*, sku_ids: Any) -> dict[int, int]:
+    """sku id -> its product id (missing ids are absent)."""
+    return dict(Sku.objects.filter(pk__in=list(sku_ids)).values_list("pk", "product_id"))
+
+
+def product_ids_tagged(*, tags: Any, limit: int = 200) -> list[int]:
+    """Sellable products carrying any of `tags` (in `Product.tags`), newest first (cold-start lists)."""
+    wanted = [str(t) for t in tags if str(t)]
+    if not wanted:
+        return []
+    cond = Q()
+    for t in wanted:
+        cond |= Q(tags__icontains=t)
+    return list(Product.objects.filter(sellable_q()).filter(cond).order_by("-id").values_list("pk", flat=True)[:limit])
+
+
+def product_category_ids(*, product_ids: Any) -> dict[int, int]:
+    """product id -> category id (the analytics export puts the category on order lines and product events)."""
+    return dict(Product.objects.filter(id__in=product_ids).values_list("id", "category_id"))
+
+
+def product_titles(*, product_ids: Any) -> dict[int, str]:
+    """product id -> title, on shelf or not (a member's own lists: what they marked 不感兴趣)."""
+    return dict(Product.objects.filter(pk__in=list(product_ids)).values_list("pk", "title"))

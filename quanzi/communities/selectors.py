@@ -247,3 +247,17 @@ def community_for_join(*, slug: str, user: Any, code: str | None = None) -> Comm
 def viewer_permissions(*, user: Any, community: Community) -> list[str]:
     """The permission codes the viewer holds in this community, in the written order."""
     return [code for code in PERMISSIONS if has_perm(user=user, community=community, perm=code)]
+
+
+def membership_rows_after(*, after_id: int, limit: int) -> list[dict[str, Any]]:
+    """Memberships with id > after_id, as they are now, for the analytics export (which pages through all of them:
+    a membership has no change stamp)."""
+    return [dict(r) for r in Membership.objects.filter(id__gt=after_id).order_by("id").values(
+        "id", "community_id", "user_id", "role", "status", "invited_by_id", "joined_at", "created_at")[:limit]]
+
+
+def active_memberships() -> QuerySet[Membership, Any]:
+    """values_list rows (user_id, community_id) of every active membership (recommend's training: what is hot
+    among a community's members)."""
+    return Membership.objects.filter(status=MembershipStatus.ACTIVE).order_by().values_list("user_id",
+                                                                                         "community_id")

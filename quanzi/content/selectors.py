@@ -358,3 +358,18 @@ def sensitive_word_list(*, viewer: Any) -> QuerySet[SensitiveWord]:
     if not (_authed(viewer) and viewer.is_staff):
         raise errors.staff_only()
     return SensitiveWord.objects.order_by("word")
+
+
+def post_rows_changed_after(*, stamp: dt.datetime | None, after_id: int, limit: int) -> list[dict[str, Any]]:
+    """Posts changed after (stamp, after_id), in (updated_at, id) order, for the analytics export (no text)."""
+    qs = Post.objects.all()
+    if stamp is not None:
+        qs = qs.filter(Q(updated_at__gt=stamp) | Q(updated_at=stamp, id__gt=after_id))
+    return [dict(r) for r in qs.order_by("updated_at", "id").values(
+        "id", "community_id", "author_id", "kind", "status", "created_at", "updated_at")[:limit]]
+
+
+def comment_rows_after(*, after_id: int, limit: int) -> list[dict[str, Any]]:
+    """Comments with id > after_id for the analytics export (no text), with their post's community."""
+    return [dict(r) for r in Comment.objects.filter(id__gt=after_id).order_by("id").values(
+        "id", "post_id", "post__community_id", "author_id", "parent_id", "created_at")[:limit]]

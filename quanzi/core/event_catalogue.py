@@ -93,6 +93,8 @@ _SPECS: list[EventSpec] = [
         E("user.follow", "关注另一位用户（对象是被关注者）。A user followed another (the object).", "user"),
         # object_id is the unfollowed user's id, passed as a prop (accounts: should become obj= or followee_id=).
         E("user.unfollow", "取消关注。A user unfollowed another.", None, object_id=req(int)),
+        E("user.phone_change", "用户（验证码确认后）更换手机号。A user changed their phone, confirmed by a code.",
+          "user"),
     ),
     # --- communities ---------------------------------------------------------------------------------------------
     *_app(
@@ -506,6 +508,40 @@ _SPECS: list[EventSpec] = [
         E("page.promoter_centre", "浏览推广中心。The promoter centre was viewed.", None),
         E("page.withdrawal_queue", "运营浏览提现审核队列。An operator viewed the withdrawal queue.", None,
           status=req(str)),
+    ),
+    # --- personas ----------------------------------------------------------------------------------------------------
+    *_app(
+        "personas",
+        E("persona.tag_switch", "会员打开或关闭自己的画像标签（或整组）。A member switched a persona tag (or a whole "
+          "group) on or off.", None, group=req(str), code=opt(str), on=req(bool)),
+        E("segment.save", "群主或运营保存人群。A community owner or operator saved a segment.", "segment",
+          members=req(int)),
+        E("segment.delete", "删除人群。A segment was deleted.", None, segment_id=req(int)),
+        E("segment.target_coupon", "用人群限定优惠券。A coupon campaign was limited to a segment.", "segment",
+          template_id=req(int)),
+    ),
+    # --- recommend ---
+    *_app(
+        "recommend",
+        E("recommend.train", "训练推荐模型并保存推荐列表。A recommendation model was trained and its lists stored.",
+          "trainedmodel", algorithm=req(str), users=req(int), items=req(int), seconds=req(float)),
+        E("recommend.preference_set", "会员修改推荐设置（个性化开关、向关注者展示购买）。A member changed their "
+          "recommendation settings.", None, personalised=req(bool), share_purchases=req(bool)),
+        E("recommend.hide", "会员标记不感兴趣（不再推荐）。A member hid an item from their recommendations.", None,
+          item_kind=req(str), item_id=req(int)),
+        E("recommend.unhide", "会员撤销不感兴趣。A member took back a 不感兴趣.", None, item_kind=req(str),
+          item_id=req(int)),
+    ),
+    # --- privacy -------------------------------------------------------------------------------------------------
+    *_app(
+        "privacy",
+        E("privacy.consent", "用户授予或撤回某一用途的同意。A member granted or withdrew consent for a purpose.",
+          None, purpose=req(str), granted=req(bool)),
+        E("privacy.export", "用户导出个人数据（完成）。A member's data export was built.", None, rows=req(int)),
+        E("privacy.deletion_request", "用户申请注销账号（冷静期开始）。A member asked to delete their account.",
+          None),
+        E("privacy.deletion_cancel", "注销申请在冷静期内撤销。A deletion request was cancelled.", None),
+        E("privacy.deletion_done", "账号已注销，个人信息已匿名化。An account was deleted and anonymised.", None),
     ),
 ]
 

@@ -113,3 +113,11 @@ def events_with_prop(*, names: tuple[str, ...], prop: str, value: int, since: dt
     if since is not None:
         qs = qs.filter(created_at__gte=since)
     return qs.count()
+
+
+def event_rows_after(*, after_id: int, limit: int) -> list[dict[str, Any]]:
+    """The next `limit` events with id > after_id, oldest id first, as plain dicts (the analytics export reads the
+    log through this: insight/export.py)."""
+    return [dict(r) for r in Event.objects.filter(id__gt=after_id).order_by("id").values(
+        "id", "name", "user_id", "object_type", "object_id", "community_id", "share_token", "props",
+        "created_at")[:limit]]

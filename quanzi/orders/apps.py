@@ -16,3 +16,7 @@ class OrdersConfig(AppConfig):
         hooks.stock_freed("orders.expired_unpaid", stock_held_expired)
         # the buyer's and the merchant's notifications of an order's moments (paid, shipped, delivered)
         notices.register()
+        # a member's orders in their data export; the address snapshot anonymised on deletion (privacy)
+        from quanzi.orders import personal_data
+
+        personal_data.register()

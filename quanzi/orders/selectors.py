@@ -30,6 +30,7 @@ from quanzi.orders.models import (
     OrderHold,
     OrderLine,
     OrderPayment,
+    OrderRefund,
     ShippingTemplate,
     TrackingEvent,
 )
@@ -348,3 +349,52 @@ def applied_payment_refs() -> QuerySet[OrderPayment, Any]:
 def checkout_order_ids(*, checkout_id: int) -> list[int]:
     """The orders one checkout made (one per merchant), in id order."""
     return list(Order.objects.filter(checkout_id=checkout_id).order_by("pk").values_list("pk", flat=True))
+
+
+# --- for recommendations (what members bought) -------------------------------------------------------------------
+
+
+def purchases_since(*, since: dt.datetime, buyer_ids: Any = None) -> QuerySet[OrderLine, Any]:
+    """values_list rows (buyer_id, product_id, community_id, paid_at) of the paid lines of real goods (no virtual
+    orders) since `since`, optionally of these buyers only: what members bought, for training and the
+    "bought recently" and "friends bought" lists."""
+    qs = OrderLine.objects.filter(order__paid_at__gte=since, order__is_virtual=False)
+    if buyer_ids is not None:
+        qs = qs.filter(order__buyer_id__in=list(buyer_ids))
+    return qs.order_by("order__paid_at", "pk").values_list("order__buyer_id", "product_id", "community_id",
+                                                           "order__paid_at")
+
+
+def product_sales_since(*, since: dt.datetime, community_id: int | None = None,
+                        limit: int = 50) -> list[tuple[int, int]]:
+    """(product_id, units) of the best sellers since `since` (in one community when given), best first."""
+    qs = OrderLine.objects.filter(order__paid_at__gte=since, order__is_virtual=False)
+    if community_id is not None:
+        qs = qs.filter(community_id=community_id)
+    rows = (qs.values("product_id").annotate(units=Sum("quantity")).order_by("-units", "product_id")
+            .values_list("product_id", "units")[:limit])
+    return [(int(p), int(u or 0)) for p, u in rows]
+
+
+def order_rows_changed_after(*, stamp: dt.datetime | None, after_id: int, limit: int) -> list[dict[str, Any]]:
+    """Orders changed after (stamp, after_id), in (updated_at, id) order, for the analytics export: money, status
+    and times only (no address, phone or note)."""
+    qs = Order.objects.all()
+    if stamp is not None:
+        qs = qs.filter(Q(updated_at__gt=stamp) | Q(updated_at=stamp, id__gt=after_id))
+    return [dict(r) for r in qs.order_by("updated_at", "id").values(
+        "id", "buyer_id", "merchant_id", "status", "goods_fen", "discount_fen", "payable_fen", "paid_fen",
+        "refunded_fen", "commission_fen", "created_at", "paid_at", "cancelled_at", "updated_at")[:limit]]
+
+
+def order_line_rows(*, order_ids: Any) -> list[dict[str, Any]]:
+    """The lines of these orders, for the analytics export (with their credit: post, KOL, sharer, community)."""
+    return [dict(r) for r in OrderLine.objects.filter(order_id__in=order_ids).order_by("id").values(
+        "id", "order_id", "product_id", "sku_id", "quantity", "payable_fen", "refunded_fen", "commission_fen",
+        "post_id", "kol_id", "sharer_id", "community_id")]
+
+
+def order_refund_rows_after(*, after_id: int, limit: int) -> list[dict[str, Any]]:
+    """Refunds booked on orders with id > after_id, for the analytics export."""
+    return [dict(r) for r in OrderRefund.objects.filter(id__gt=after_id).order_by("id").values(
+        "id", "order_id", "amount_fen", "created_at")[:limit]]

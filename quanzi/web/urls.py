@@ -43,4 +43,6 @@ urlpatterns = [
     path("", include("quanzi.loyalty.lotteries.urls")),
     path("", include("quanzi.referrals.invites.urls")),
     path("", include("quanzi.referrals.distribution.urls")),
+    path("", include("quanzi.privacy.urls")),
+    path("", include("quanzi.recommend.urls")),
 ]

@@ -14,3 +14,7 @@ class WxloginConfig(AppConfig):
         from quanzi.wxlogin.checks import check_wxlogin
 
         checks.register(check_wxlogin)
+        # bindings ended and their openid removed when a member deletes their account (privacy)
+        from quanzi.wxlogin import personal_data
+
+        personal_data.register()
