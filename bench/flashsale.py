@@ -310,7 +310,11 @@ def rush(label: str, env: dict[str, str], server: list[str], args: argparse.Name
     port = free_port()
     log = open(work / f"{label}-server.log", "wb")  # noqa: SIM115 - closed below
     proc = subprocess.Popen([*server, f"127.0.0.1:{port}"], env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    jobs = subprocess.Popen(consumer, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT) if consumer else None
+    # The consumer runs at a lower CPU priority (nice): a deployment runs its workers on their own machines
+    # (docs/deploy.md), so during a rush they do not take the web servers' cores; on this one box, niceness is the
+    # nearest thing. The winners' orders are still placed as the rush goes on, on whatever CPU the server leaves.
+    jobs = subprocess.Popen(consumer, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                            preexec_fn=lambda: os.nice(args.job_nice)) if consumer else None
     drained = ""
     try:
         wait_ready(port, proc)
@@ -400,6 +404,8 @@ def main() -> int:
                         help="gunicorn worker processes (default: one per CPU)")
     parser.add_argument("--worker-threads", type=int, default=16, help="threads per gunicorn worker (gthread)")
     parser.add_argument("--job-workers", type=int, default=4, help="threads of the job consumer (run_huey)")
+    parser.add_argument("--job-nice", type=int, default=10,
+                        help="CPU niceness of the job consumer (0: the same priority as the server)")
     parser.add_argument("--redis-db", type=int, default=13)
     parser.add_argument("--conn-max-age", type=int, default=60,
                         help="seconds a server keeps its database connection (0: one per request, quanzi's default)")
@@ -458,7 +464,8 @@ def main() -> int:
               f"PostgreSQL {db_name}, Redis db {args.redis_db}")
         consumer = [sys.executable, str(ROOT / "manage.py"), "run_huey", "--workers", str(args.job_workers),
                     "--worker-type", "thread", "--quiet"]
-        print(f"[production] job consumer: manage.py run_huey, {args.job_workers} threads (places queued winners' "
+        print(f"[production] job consumer: manage.py run_huey, {args.job_workers} threads, nice {args.job_nice} "
+              "(places queued winners' "
               "orders)")
         production = rush("production", env, server, args, work, consumer)
     finally:

@@ -180,15 +180,18 @@ def _token_valid(key: str) -> ApiToken | None:
 
 
 _TOKEN_USER_SQL: list[str] = []  # built once from the models' tables and columns (see _token_user_sql)
+_USER_FIELDS: list[str] = []  # the attnames of User's concrete fields, in the order the statement selects them
 
 
 def _token_user_sql() -> str:
     if not _TOKEN_USER_SQL:
         q = connection.ops.quote_name
-        user_columns = ", ".join(f"u.{q(str(f.column))}" for f in User._meta.concrete_fields)
+        fields = User._meta.concrete_fields
+        _USER_FIELDS.extend(f.attname for f in fields)
+        user_columns = ", ".join(f"u.{q(str(f.column))}" for f in fields)
         _TOKEN_USER_SQL.append(
-            f"SELECT {user_columns}, t.{q('id')} AS token_pk, t.{q('user_stamp')} AS token_user_stamp, "
-            f"CASE WHEN t.{q('last_used_at')} IS NULL OR t.{q('last_used_at')} < %s THEN 1 ELSE 0 END AS token_stale "
+            f"SELECT {user_columns}, t.{q('id')}, t.{q('user_stamp')}, "
+            f"CASE WHEN t.{q('last_used_at')} IS NULL OR t.{q('last_used_at')} < %s THEN 1 ELSE 0 END "
             f"FROM {q(ApiToken._meta.db_table)} t INNER JOIN {q(User._meta.db_table)} u "
             f"ON u.{q(str(User._meta.pk.column))} = t.{q('user_id')} "
             f"WHERE t.{q('key_hash')} = %s AND t.{q('expires_at')} > %s")
@@ -200,17 +203,27 @@ def token_user(key: str) -> User | None:
     or "log out everywhere", or the user deactivated): the same rules as `_token_valid`, read from the database on
     every call, so a revocation holds at once in every process.
 
-    Every API request runs this, so it is one raw statement (the token joined to its user, read into a User by
-    the ORM's `raw`) instead of a queryset: building and compiling the queryset cost about as much as the rest
-    of a refused flash-sale buy (bench/flashsale.py)."""
+    Every API request runs this, so it is one raw statement (the token joined to its user) on a plain cursor, its
+    row turned into a User by `Model.from_db` (the ORM's own loading path: field converters and the deferred-field
+    rules apply as for a queryset). Building and compiling a queryset, or the bookkeeping of `Manager.raw()`
+    (column-to-field matching on every call), each cost about as much as the rest of a refused flash-sale buy
+    (bench/flashsale.py)."""
     now = timezone.now()
     adapt = connection.ops.adapt_datetimefield_value
     stale_before = now - dt.timedelta(seconds=TOKEN_TOUCH_SECONDS)
-    rows = list(User.objects.raw(_token_user_sql(), [adapt(stale_before), ApiToken.hash_key(key), adapt(now)]))
-    if not rows:
+    sql = _token_user_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [adapt(stale_before), ApiToken.hash_key(key), adapt(now)])
+        row = cursor.fetchone()
+    if row is None:
         return None
-    user = rows[0]
-    token_pk, stamp, stale = (user.__dict__.pop(name) for name in ("token_pk", "token_user_stamp", "token_stale"))
+    n = len(_USER_FIELDS)
+    values = list(row[:n])
+    for i, col, converters in _user_converters():
+        for converter in converters:
+            values[i] = converter(values[i], col, connection)
+    user = User.from_db(connection.alias, _USER_FIELDS, values)
+    token_pk, stamp, stale = row[n], row[n + 1], row[n + 2]
     if not user.is_active or not constant_time_compare(stamp, user.token_stamp()):
         return None  # the password changed, or "log out everywhere", since this token was minted
     # "last used" to the minute is all anyone reads; writing it on every request made each API call a write (and
@@ -221,6 +234,24 @@ def token_user(key: str) -> User | None:
             cursor.execute(f"UPDATE {q(ApiToken._meta.db_table)} SET {q('last_used_at')} = %s WHERE {q('id')} = %s",
                            [adapt(now), token_pk])
     return user
+
+
+_USER_CONVERTERS: dict[str, list[tuple[int, Any, list[Any]]]] = {}  # per database vendor
+
+
+def _user_converters() -> list[tuple[int, Any, list[Any]]]:
+    """The database backend's value converters of User's fields (e.g. SQLite's text → datetime, PostgreSQL's none):
+    what a queryset's compiler would apply to the row, worked out once per vendor."""
+    vendor = connection.vendor
+    if vendor not in _USER_CONVERTERS:
+        found = []
+        for i, field in enumerate(User._meta.concrete_fields):
+            col = field.get_col(User._meta.db_table)
+            converters = connection.ops.get_db_converters(col) + field.get_db_converters(connection)
+            if converters:
+                found.append((i, col, converters))
+        _USER_CONVERTERS[vendor] = found
+    return _USER_CONVERTERS[vendor]
 
 
 @transaction.atomic

@@ -27,6 +27,11 @@ def current_request_id() -> str:
     return _current.get()
 
 
+def new_request_id(incoming: str) -> str:
+    """The id of a request: a sane incoming `X-Request-ID` kept (a proxy's), else a new one."""
+    return incoming if _INCOMING_RE.match(incoming) else uuid.uuid4().hex[:16]
+
+
 def request_id_of(request: HttpRequest) -> str:
     return str(getattr(request, "request_id", "") or current_request_id())
 
@@ -36,8 +41,7 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        incoming = request.headers.get(HEADER, "")
-        rid = incoming if _INCOMING_RE.match(incoming) else uuid.uuid4().hex[:16]
+        rid = new_request_id(request.headers.get(HEADER, ""))
         request.request_id = rid  # type: ignore[attr-defined]
         token = _current.set(rid)
         try:

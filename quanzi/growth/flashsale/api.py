@@ -17,7 +17,7 @@ from quanzi.core.errors import DomainError
 from quanzi.core.pagination import PageNumber
 from quanzi.core.request_id import quiet_refusal
 from quanzi.growth.flashsale import excel, selectors, services
-from quanzi.growth.flashsale.errors import ErrorCode
+from quanzi.growth.flashsale.errors import EXPECTED_REFUSALS
 from quanzi.growth.flashsale.models import FlashSession, FlashTicket
 from quanzi.growth.flashsale.schemas import (
     BuyIn,
@@ -43,12 +43,6 @@ def session_list(request: HttpRequest):  # type: ignore[no-untyped-def]
 @router.get("/sessions/{session_id}", response=SessionOut, auth=optional)
 def session_get(request: HttpRequest, session_id: int) -> Any:
     return selectors.session_for_shoppers(session_id=session_id)
-
-
-# what the gate answers most shoppers of a sale: answers by design, not problems (see `buy`)
-EXPECTED_REFUSALS = frozenset({ErrorCode.FLASHSALE_SOLD_OUT, ErrorCode.FLASHSALE_LIMIT_REACHED,
-                               ErrorCode.FLASHSALE_NOT_STARTED, ErrorCode.FLASHSALE_ENDED, ErrorCode.FLASHSALE_PAUSED,
-                               ErrorCode.TOO_MANY_REQUESTS})
 
 
 @router.post("/items/{item_id}/buy", response={201: CheckoutOut, 202: TicketOut}, auth=required)

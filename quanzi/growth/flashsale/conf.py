@@ -17,6 +17,9 @@ DEFAULTS: dict[str, int] = {
     # with Redis gating, a winner gets a ticket (排队中) and a worker places the order (services.flash_buy_start);
     # 0 places it inside the request
     "QUEUE": 1,
+    # with Redis and the queue, the buy endpoint is answered in front of Django's middleware (edge.py); 0 turns
+    # that off (every buy through the full stack)
+    "EDGE": 1,
 }
 
 

@@ -98,3 +98,10 @@ def alone() -> InvalidInput:
 
 def not_in_order() -> InvalidInput:
     return InvalidInput(ErrorCode.FLASHSALE_NOT_FOUND, _("订单里没有这件秒杀商品"))
+
+
+# what the gate answers most shoppers of a sale: answers by design, not problems (the buy endpoint keeps them out of
+# the warning log: api.py and edge.py)
+EXPECTED_REFUSALS = frozenset({ErrorCode.FLASHSALE_SOLD_OUT, ErrorCode.FLASHSALE_LIMIT_REACHED,
+                               ErrorCode.FLASHSALE_NOT_STARTED, ErrorCode.FLASHSALE_ENDED, ErrorCode.FLASHSALE_PAUSED,
+                               ErrorCode.TOO_MANY_REQUESTS})

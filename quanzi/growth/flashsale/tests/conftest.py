@@ -4,6 +4,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from quanzi.growth.flashsale.tests.helpers import REDIS_TEST_URL
+
 
 @pytest.fixture(autouse=True)
 def _no_redis_unless_asked(settings, request) -> Iterator[None]:  # type: ignore[no-untyped-def]
@@ -11,9 +13,6 @@ def _no_redis_unless_asked(settings, request) -> Iterator[None]:  # type: ignore
     if "redis_gate" not in request.fixturenames:
         settings.REDIS_URL = ""
     yield
-
-
-REDIS_TEST_URL = "redis://127.0.0.1:6379/9"
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ buyers with an address, and a buy."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,11 @@ from quanzi.catalog.tests import factories as f
 from quanzi.growth.flashsale import services
 from quanzi.growth.flashsale.models import FlashItem, FlashSession
 from quanzi.orders import services as orders
+
+# one Redis database per test process, so parallel workers (pytest-xdist: gw0, gw1 …) never flush each other's
+# counters: db 9 for the first (and for a run without workers), then 8, 7 …
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+REDIS_TEST_URL = f"redis://127.0.0.1:6379/{9 - int(_WORKER[2:] or 0) % 8}"
 
 
 @dataclass

@@ -17,7 +17,7 @@ from quanzi.catalog.models import Sku
 from quanzi.core.testing import race
 from quanzi.growth.flashsale import counters
 from quanzi.growth.flashsale.models import FlashItem, FlashMemberCount, FlashReservation
-from quanzi.growth.flashsale.tests.helpers import buy, buyer, shop
+from quanzi.growth.flashsale.tests.helpers import REDIS_TEST_URL, buy, buyer, shop
 from quanzi.orders.enums import OrderStatus
 from quanzi.orders.models import Order
 
@@ -27,7 +27,7 @@ UNITS, MEMBERS, TRIES, THREADS, LIMIT = 100, 400, 5, 40, 2
 
 
 def _gate(settings, gate: str) -> None:  # type: ignore[no-untyped-def]
-    settings.REDIS_URL = "redis://127.0.0.1:6379/9" if gate == "redis" else ""
+    settings.REDIS_URL = REDIS_TEST_URL if gate == "redis" else ""
     if gate == "redis":
         client = counters.redis_client()
         assert client is not None
