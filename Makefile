@@ -36,14 +36,17 @@ serve: $(STAMP)
 prod: $(STAMP)
 	$(BIN)/python manage.py prod
 
+# The suite runs in parallel processes (pytest-xdist), one per CPU: each has its own test database and Redis db.
+TEST_WORKERS ?= auto
+
 # Whole suite. PostgreSQL / Chromium tests skip with a reason unless QUANZI_REQUIRE_PG / QUANZI_REQUIRE_BROWSER=1.
 test: $(STAMP)
 	$(BIN)/ruff check quanzi bench
 	QUANZI_TESTING=1 $(BIN)/mypy quanzi
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 	@if $(BIN)/python -m quanzi.core.pgcheck; then \
 	  echo "== same suite on PostgreSQL ($(PG_URL)) =="; \
-	  DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -m "not browser"; \
+	  DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not browser"; \
 	else \
 	  echo "SKIPPED: PostgreSQL run (no server at $(PG_URL)); concurrency tests did not run"; \
 	  test -z "$$QUANZI_REQUIRE_PG"; \

@@ -10,9 +10,10 @@ from django.template.loader import render_to_string
 
 
 def community_panel(request: Any, community: Any) -> str:
-    return render_to_string("recommend/_community_slots.html", {"community": community}, request=request)
+    # no request: the slots need no context processor, and those cost queries (the inbox count) on every page
+    return render_to_string("recommend/_community_slots.html", {"community": community})
 
 
 def product_panel(request: Any, product: Any) -> str:
     return render_to_string("recommend/_slot.html", {"url": f"/recommend/product/{product.pk}/also-bought/",
-                                                     "slot_id": "also-bought-slot"}, request=request)
+                                                     "slot_id": "also-bought-slot"})

@@ -72,7 +72,7 @@ def test_member_signs_up_joins_posts_comments_likes_and_checks_in(browser_page: 
     card.get_by_role("link", name=re.compile("每天跑五公里")).click()
     page.wait_for_url("**/c/run-fit/")
     expect(page.get_by_role("heading", name="每天跑五公里", level=1)).to_be_visible()
-    expect(page.get_by_text("新手跑步入门：从三公里开始")).to_be_visible()
+    expect(page.locator("h3.post-title", has_text="新手跑步入门：从三公里开始")).to_be_visible()
     expect(page.locator("#checkin-box")).to_contain_text("加入社群后可以打卡")
 
     # Join: the button turns into 已加入 and the page refreshes itself to count the new member and offer
