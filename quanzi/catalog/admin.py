@@ -22,6 +22,7 @@ from quanzi.core.admin_base import (
     Figure,
     QuanziModelAdmin,
     QuanziTabularInline,
+    ReadOnlyAdminMixin,
     dashboard_figures,
     queue_figure,
     report_done,
@@ -97,18 +98,9 @@ class ProductAdmin(QuanziModelAdmin):
 
 
 @admin.register(StockMovement)
-class StockMovementAdmin(QuanziModelAdmin):
+class StockMovementAdmin(ReadOnlyAdminMixin, QuanziModelAdmin):
     list_display = ("created_at", "sku", "delta", "reason", "order_id", "actor")
     list_filter = ("reason",)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(ShelfItem)

@@ -6,14 +6,19 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from quanzi.communities import hooks
 from quanzi.communities.enums import MembershipStatus, ReportStatus, ReportTarget
 from quanzi.communities.models import Community, Invitation, Membership, ModerationAction, Report
-from quanzi.core.admin_base import Figure, QuanziModelAdmin, dashboard_figures, queue_figure
+from quanzi.core.admin_base import (
+    Figure,
+    QuanziModelAdmin,
+    ReadOnlyAdminMixin,
+    dashboard_figures,
+    queue_figure,
+)
 from quanzi.core.images import CLEAN_IMAGE_FORMFIELDS
 
 
@@ -68,21 +73,12 @@ class ReportAdmin(QuanziModelAdmin):
 
 
 @admin.register(ModerationAction)
-class ModerationActionAdmin(QuanziModelAdmin):
+class ModerationActionAdmin(ReadOnlyAdminMixin, QuanziModelAdmin):
     list_display = ("created_at", "community", "actor", "kind", "target_user", "target_type", "target_id", "reason")
     list_filter = ("kind",)
     search_fields = ("community__name", "actor__nickname", "target_user__nickname", "reason")
     list_select_related = ("community", "actor", "target_user")
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 def _dashboard(today: Any) -> list[Figure]:

@@ -33,6 +33,20 @@ from quanzi.core.errors import DomainError
 from quanzi.core.money import format_yuan, parse_yuan
 
 
+class ReadOnlyAdminMixin:
+    """For append-only records (audit rows, ledgers, movements): the admin shows them and never adds, changes or
+    deletes one; only the services write them. Put it first among the bases."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False

@@ -14,8 +14,13 @@ that openpyxl refuses with IllegalCharacterError, failing the whole export) are 
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterable
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # The C0 control characters other than tab, line feed and carriage return: not allowed in XML 1.0 (so not in
@@ -37,3 +42,28 @@ def safe_cell(value: object) -> object:
 def safe_row(values: Iterable[object]) -> list[object]:
     """`safe_cell` over a row, for `worksheet.append(...)` and `csv.writer.writerow(...)`."""
     return [safe_cell(v) for v in values]
+
+
+YUAN_FORMAT = "#,##0.00"  # amounts written in yuan (Decimal) show with two decimals and thousands separators
+
+
+def xlsx_book(title: str, header: list[Any], rows: Iterable[list[Any]], *, yuan_columns: tuple[int, ...] = (),
+              widths: dict[str, int] | None = None) -> bytes:
+    """A one-sheet workbook: a bold header, then the rows, every cell through `safe_row`; `yuan_columns` (1-based)
+    get the yuan number format, `widths` maps column letters to widths."""
+    wb = Workbook()
+    sheet = wb.active
+    assert sheet is not None
+    sheet.title = title
+    sheet.append(safe_row(header))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(safe_row(row))
+        for col in yuan_columns:
+            sheet.cell(row=sheet.max_row, column=col).number_format = YUAN_FORMAT
+    for letter, width in (widths or {}).items():
+        sheet.column_dimensions[letter].width = width
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

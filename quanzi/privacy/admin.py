@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
+from quanzi.core.admin_base import ReadOnlyAdminMixin
 from quanzi.privacy.models import AuditEntry, Consent, DataExport, DeletionRequest
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Rows the services write; read here, never added, edited or deleted."""
 
 
 @admin.register(AuditEntry)

@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from quanzi.core.admin_base import QuanziModelAdmin, QuanziTabularInline
+from quanzi.core.admin_base import QuanziModelAdmin, QuanziTabularInline, ReadOnlyAdminMixin
 from quanzi.settlements.models import SettlementStatement, StatementLine
 
 
@@ -21,7 +21,7 @@ class LineInline(QuanziTabularInline):
 
 
 @admin.register(SettlementStatement)
-class SettlementStatementAdmin(QuanziModelAdmin):
+class SettlementStatementAdmin(ReadOnlyAdminMixin, QuanziModelAdmin):
     """Read-only: statements are built by `statement_generate` and confirmed on /ops/settlements/."""
 
     list_display = ["id", "merchant", "period_start", "period_end", "status", "sales_fen", "refunds_fen",
@@ -29,12 +29,3 @@ class SettlementStatementAdmin(QuanziModelAdmin):
     list_filter = ["status", "period_start"]
     search_fields = ["merchant__business_name"]
     inlines = [LineInline]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -16,15 +16,13 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
+from openpyxl import load_workbook
 
 from quanzi.core.errors import InvalidInput
-from quanzi.core.exports import safe_row
+from quanzi.core.exports import xlsx_book
 from quanzi.orders.errors import ErrorCode as OrderCode
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-YUAN_FORMAT = "#,##0.00"
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 500
 MAX_CELL = 100
@@ -123,26 +121,6 @@ def _time(value: Any) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M:%S") if value else ""
 
 
-def _book(title: str, header: list[str], rows: Iterable[list[Any]], yuan_columns: tuple[int, ...] = (),
-          widths: dict[str, int] | None = None) -> bytes:
-    wb = Workbook()
-    sheet = wb.active
-    assert sheet is not None
-    sheet.title = title
-    sheet.append(safe_row(header))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(safe_row(row))
-        for col in yuan_columns:
-            sheet.cell(row=sheet.max_row, column=col).number_format = YUAN_FORMAT
-    for letter, width in (widths or {}).items():
-        sheet.column_dimensions[letter].width = width
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
 def orders_xlsx(orders: Iterable[Any]) -> bytes:
     header = [_("订单号"), _("下单时间"), _("付款时间"), _("状态"), _("买家"), _("收货人"), _("手机号"),
               _("收货地址"), _("商品"), _("件数"), _("应付（元）"), _("已付（元）"), _("已退（元）"),
@@ -160,7 +138,7 @@ def orders_xlsx(orders: Iterable[Any]) -> bytes:
                    _yuan(o.refunded_fen), shipment.carrier if shipment else "",
                    shipment.tracking_no if shipment else "", _time(o.shipped_at), o.note]
 
-    return _book(_("订单"), header, rows(), yuan_columns=(11, 12, 13),
+    return xlsx_book(_("订单"), header, rows(), yuan_columns=(11, 12, 13),
                  widths={"A": 24, "B": 20, "C": 20, "H": 36, "I": 40, "O": 22})
 
 
@@ -169,7 +147,7 @@ def shipping_template_xlsx(orders: Iterable[Any]) -> bytes:
     header = [_("订单号"), _("快递公司"), _("运单号"), _("收货人"), _("收货地址"), _("商品")]
     rows = ([o.number, "", "", o.ship_name, o.ship_address,
              "；".join(f"{ln.title} ×{ln.quantity_to_ship}" for ln in o.lines.all())] for o in orders)
-    return _book(_("批量发货"), header, rows, widths={"A": 24, "B": 14, "C": 22, "E": 36, "F": 40})
+    return xlsx_book(_("批量发货"), header, rows, widths={"A": 24, "B": 14, "C": 22, "E": 36, "F": 40})
 
 
 def filename(what: str, owner: int) -> str:

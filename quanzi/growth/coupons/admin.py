@@ -17,7 +17,13 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from quanzi.core.admin_base import QuanziModelAdmin, QuanziTabularInline, report_done, run_for_each
+from quanzi.core.admin_base import (
+    QuanziModelAdmin,
+    QuanziTabularInline,
+    ReadOnlyAdminMixin,
+    report_done,
+    run_for_each,
+)
 from quanzi.core.errors import DomainError
 from quanzi.core.events import track
 from quanzi.core.money import format_yuan
@@ -221,15 +227,8 @@ class CouponStatusInline(QuanziTabularInline):
         return False
 
 
-class ReadOnlyAdmin(QuanziModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+class ReadOnlyAdmin(ReadOnlyAdminMixin, QuanziModelAdmin):
+    """Rows the services write; read here, never added, edited or deleted."""
 
 
 @admin.register(Coupon)

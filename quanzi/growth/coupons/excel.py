@@ -4,21 +4,17 @@ reading; every row goes through `core.exports.safe_row`, so a coupon named `=HYP
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
-from quanzi.core.exports import safe_row
+from quanzi.core.exports import xlsx_book
 from quanzi.growth.coupons import display
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-YUAN_FORMAT = "#,##0.00"
 
 
 def _yuan(fen: int) -> Decimal:
@@ -33,24 +29,6 @@ def filename(what: str, owner: int | str = "all") -> str:
     return f"coupons-{what}-{owner}-{timezone.localdate():%Y%m%d}.xlsx"
 
 
-def _sheet(title: str, header: list[str], rows: Iterable[list[Any]], yuan_columns: tuple[int, ...]) -> bytes:
-    wb = Workbook()
-    sheet = wb.active
-    assert sheet is not None
-    sheet.title = title
-    sheet.append(safe_row(header))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(safe_row(row))
-        for col in yuan_columns:
-            sheet.cell(row=sheet.max_row, column=col).number_format = YUAN_FORMAT
-    sheet.column_dimensions["B"].width = 28
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
 def templates_xlsx(templates: Iterable[Any]) -> bytes:
     header = [_("ID"), _("名称"), _("类型"), _("面额"), _("使用条件"), _("适用范围"), _("发放方式"), _("状态"),
               _("发行总量"), _("已发放"), _("已使用"), _("核销订单数"), _("优惠金额（分）"), _("优惠金额（元）"),
@@ -61,7 +39,7 @@ def templates_xlsx(templates: Iterable[Any]) -> bytes:
              getattr(t, "order_count", 0), getattr(t, "discount_total_fen", 0),
              _yuan(getattr(t, "discount_total_fen", 0)), _time(t.claim_starts_at), _time(t.claim_ends_at),
              display.validity_text(t)] for t in templates)
-    return _sheet(_("优惠券"), header, rows, (14,))
+    return xlsx_book(_("优惠券"), header, rows, yuan_columns=(14,), widths={"B": 28})
 
 
 def redemptions_xlsx(redemptions: Iterable[Any]) -> bytes:
@@ -70,4 +48,4 @@ def redemptions_xlsx(redemptions: Iterable[Any]) -> bytes:
     rows = ([_time(r.created_at), r.coupon.template.name, r.coupon_id, r.coupon.user_id, r.coupon.user.nickname,
              r.order.number, r.order.payable_fen, r.amount_fen, _yuan(r.amount_fen), r.get_status_display(),
              r.get_void_reason_display(), _time(r.voided_at)] for r in redemptions)
-    return _sheet(_("核销明细"), header, rows, (9,))
+    return xlsx_book(_("核销明细"), header, rows, yuan_columns=(9,), widths={"B": 28})

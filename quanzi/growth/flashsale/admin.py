@@ -13,7 +13,13 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from quanzi.core.admin_base import QuanziModelAdmin, QuanziTabularInline, report_done, run_for_each
+from quanzi.core.admin_base import (
+    QuanziModelAdmin,
+    QuanziTabularInline,
+    ReadOnlyAdminMixin,
+    report_done,
+    run_for_each,
+)
 from quanzi.core.errors import DomainError
 from quanzi.growth.flashsale import services
 from quanzi.growth.flashsale.enums import SessionStatus
@@ -136,17 +142,8 @@ class FlashSessionAdmin(QuanziModelAdmin):
 
 
 @admin.register(FlashReservation)
-class FlashReservationAdmin(QuanziModelAdmin):
+class FlashReservationAdmin(ReadOnlyAdminMixin, QuanziModelAdmin):
     list_display = ("id", "item", "user", "order", "quantity", "goods_fen", "status", "returned_to_allotment",
                     "created_at", "paid_at", "released_at")
     list_filter = ("status",)
     search_fields = ("order__number",)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

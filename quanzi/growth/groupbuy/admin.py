@@ -12,7 +12,13 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
-from quanzi.core.admin_base import QuanziModelAdmin, ReadOnlyInline, report_done, run_for_each
+from quanzi.core.admin_base import (
+    QuanziModelAdmin,
+    ReadOnlyAdminMixin,
+    ReadOnlyInline,
+    report_done,
+    run_for_each,
+)
 from quanzi.core.errors import DomainError
 from quanzi.core.events import track
 from quanzi.growth.groupbuy import excel, services
@@ -154,36 +160,18 @@ class GroupStatusInline(ReadOnlyInline):
 
 
 @admin.register(GroupBuyGroup)
-class GroupBuyGroupAdmin(QuanziModelAdmin):
+class GroupBuyGroupAdmin(ReadOnlyAdminMixin, QuanziModelAdmin):
     list_display = ("id", "campaign", "leader", "status", "paid_count", "taken_count", "size", "deadline",
                     "close_reason")
     list_filter = ("status", "close_reason")
     search_fields = ("campaign__title", "leader__nickname")
     inlines = [MemberInline, GroupStatusInline]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 @admin.register(GroupBuyMember)
-class GroupBuyMemberAdmin(QuanziModelAdmin):
+class GroupBuyMemberAdmin(ReadOnlyAdminMixin, QuanziModelAdmin):
     list_display = ("id", "group", "user", "role", "order", "quantity", "unit_price_fen", "status", "refund_no")
     list_filter = ("status", "role")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(GroupShare)

@@ -10,7 +10,7 @@ from django.contrib import admin, messages
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from quanzi.core.admin_base import QuanziModelAdmin, QuanziTabularInline
+from quanzi.core.admin_base import QuanziModelAdmin, QuanziTabularInline, ReadOnlyAdminMixin
 from quanzi.core.errors import DomainError
 from quanzi.loyalty.tasks import services
 from quanzi.loyalty.tasks.models import (
@@ -60,17 +60,8 @@ class BadgeAdmin(QuanziModelAdmin):
     list_editable = ("is_active", "position")
 
 
-class _ReadOnly(QuanziModelAdmin):
+class _ReadOnly(ReadOnlyAdminMixin, QuanziModelAdmin):
     """What was paid or recorded: append-only rows, read here, never edited."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(TaskClaim)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from quanzi.core.admin_base import (
     Figure,
     QuanziModelAdmin,
+    ReadOnlyAdminMixin,
     ReadOnlyInline,
     dashboard_figures,
     queue_figure,
@@ -172,22 +173,13 @@ class WithdrawalAdmin(QuanziModelAdmin):
 
 
 @admin.register(CommissionEntry)
-class CommissionEntryAdmin(QuanziModelAdmin):
+class CommissionEntryAdmin(ReadOnlyAdminMixin, QuanziModelAdmin):
     """The ledger is append-only: read here, never added, edited or deleted."""
 
     list_display = ("id", "promoter", "kind", "bucket", "amount_fen", "order_id", "level", "rate", "created_at")
     list_filter = ("kind", "bucket", "level")
     search_fields = ("reference", "promoter__user__nickname")
     readonly_fields = [f.name for f in CommissionEntry._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 def _dashboard(today: Any) -> list[Figure]:
