@@ -65,6 +65,10 @@ INSTALLED_APPS = [
     "quanzi.personas",
     "quanzi.insight",
     "quanzi.recommend",
+    "quanzi.live",
+    "quanzi.chat",
+    "quanzi.notify",
+    "quanzi.ads",
     "quanzi.privacy",
     "quanzi.web",
 ]

@@ -31,6 +31,14 @@ Why this order (each app's real dependencies, read from the code):
   every app below and personas' segments.
 - recommend: trains from the event log and serves "for you", "people also bought", "friends bought"; uses persona
   tags for cold start.
+- live: live selling sessions (直播) in a community: real-time comments, likes and viewers over WebSockets, pinned
+  products at a live price, orders credited to the session; reads communities' moderation, catalog, orders, growth.
+- chat: one-to-one conversations (私信) and buyer↔merchant customer service (客服) about a product or an order.
+- notify: notifications that reach people: per-member settings per kind, real-time delivery, channels (SMS,
+  WeChat, email); listens to the moments of every app below (order status, group-buy, after-sales, commission,
+  live sessions starting).
+- ads: advertising bought by merchants (placements, prepaid balance, CPM/CPC billing, targeting by community or
+  persona segment, reports) and the revenue mix across commission, membership, ads and the later revenue lines.
 - privacy: consent records, a member's data export and account deletion (PIPL); reads and anonymises every app
   below through their services.
 - web: the top: pages that combine several apps (the buyer's order page with its cashier and after-sales, the
@@ -65,6 +73,10 @@ LAYERS: tuple[str, ...] = (
     "personas",
     "insight",
     "recommend",
+    "live",
+    "chat",
+    "notify",
+    "ads",
     "privacy",
     "web",
 )
@@ -78,6 +90,7 @@ PROJECT_MODULES = {
     "quanzi.urls": "web",
     "quanzi.settings": "web",
     "quanzi.wsgi": "web",
+    "quanzi.asgi": "web",
     "quanzi.cli": "web",  # the console script: runs management commands
     "quanzi": "core",
 }
