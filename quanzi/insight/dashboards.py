@@ -68,6 +68,7 @@ COLUMN_LABELS: dict[str, Any] = {
     "cohort_week": gettext_lazy("首访周"), "week_n": gettext_lazy("第 N 周"), "d1": gettext_lazy("次日留存"),
     "d7": gettext_lazy("7 日留存"), "d30": gettext_lazy("30 日留存"), "rate": gettext_lazy("比率"),
     "gmv_per_1000_reach_fen": gettext_lazy("千次触达成交（分）"),
+    "kol_commission_fen": gettext_lazy("达人佣金（分）"),
 }
 
 

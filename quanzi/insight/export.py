@@ -2,8 +2,8 @@
 
 Three ways a table is followed, by what its rows do:
 
-- append-only (events, users, follows, comments, refunds): by id. Each batch is the next `BATCH` rows with
-  id > watermark; its files are named after the watermark it started from (`b-<after_id>`).
+- append-only (events, users, follows, comments, refunds, the commission ledger): by id. Each batch is the next
+  `BATCH` rows with id > watermark; its files are named after the watermark it started from (`b-<after_id>`).
 - rows that change and carry a change stamp (orders with their lines, posts): by (updated_at, id). A changed row
   is written again; the view keeps its latest version (`_v` = the row's updated_at in microseconds). Files are
   named `b-<stamp>-<after_id>` of the batch start.
@@ -43,6 +43,7 @@ from quanzi.core import events as core_events
 from quanzi.insight import lake
 from quanzi.insight.models import ExportWatermark
 from quanzi.orders import selectors as orders_selectors
+from quanzi.referrals.distribution import selectors as distribution_selectors
 
 log = logging.getLogger(__name__)
 SOURCE = "quanzi"
@@ -233,6 +234,8 @@ _EXPORT_LIST: list[AppendOnly | ChangeStamped | FullPass] = [
     AppendOnly("comments", lambda a, n: content_selectors.comment_rows_after(after_id=a, limit=n),
                lambda rows: shape_plain(rows, {"post__community_id": "community_id"})),
     AppendOnly("refunds", lambda a, n: orders_selectors.order_refund_rows_after(after_id=a, limit=n), shape_plain),
+    AppendOnly("commissions", lambda a, n: distribution_selectors.commission_rows_after(after_id=a, limit=n),
+               lambda rows: shape_plain(rows, {"promoter__user_id": "user_id"})),
     ChangeStamped("orders", _read_orders, _write_orders),  # and order_lines
     ChangeStamped("posts", _read_posts, _write_posts),
     FullPass("memberships", lambda a, n: communities_selectors.membership_rows_after(after_id=a, limit=n)),

@@ -37,6 +37,7 @@ class Table:
     name: str
     schema: pa.Schema
     versioned: bool = False  # rows may be re-exported; the view keeps the highest `_v` per (source, id)
+    day_column: str = "created_at"  # the column whose UTC day names the partition (dt=YYYY-MM-DD)
 
 
 def _schema(*fields: tuple[str, pa.DataType]) -> pa.Schema:
@@ -78,7 +79,44 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         ("id", pa.int64()), ("follower_id", pa.int64()), ("followee_id", pa.int64()), ("created_at", TS))),
     Table("refunds", _schema(
         ("id", pa.int64()), ("order_id", pa.int64()), ("amount_fen", pa.int64()), ("created_at", TS))),
+    # the distribution ledger (referrals): commission per promoter (user_id) and order line; + accrued, - reversed
+    Table("commissions", _schema(
+        ("id", pa.int64()), ("user_id", pa.int64()), ("kind", pa.string()), ("bucket", pa.string()),
+        ("amount_fen", pa.int64()), ("order_id", pa.int64()), ("order_line_id", pa.int64()), ("level", pa.int64()),
+        ("community_id", pa.int64()), ("is_kol", pa.bool_()), ("created_at", TS))),
+    # the rollup of `events` (EVENT_DAYS_SQL), written beside every events file by write_partitioned
+    Table("event_days", _schema(
+        ("day", pa.date32()), ("community_id", pa.int64()), ("user_id", pa.int64()), ("name", pa.string()),
+        ("post_id", pa.int64()), ("n", pa.int64())), day_column="day"),
 ]}
+
+# `event_days`: the event log rolled up to one row per day, community, user, event name and post, with the number
+# of events `n` -- what every metric but one reads from the log (who did what on which day, how often), about 8
+# times fewer rows than events on the Taobao replay. It is written from the same rows as each events file, under
+# the same file name (write_partitioned), so it follows the export's batches: a repeated batch overwrites both its
+# events files and its rollup files, and the rollup is never ahead of or behind the log it sums. The same
+# (day, community, user, name, post) may appear in several files (several batches, or an import and the export):
+# readers sum `n` and count distinct users, which is the same over the pieces as over the whole.
+EVENT_DAYS_SQL = """
+SELECT CAST(created_at AS DATE) AS day, community_id, user_id, name, post_id, count(*) AS n, source,
+       CAST(0 AS BIGINT) AS _v
+FROM {events}
+GROUP BY CAST(created_at AS DATE), community_id, user_id, name, post_id, source
+ORDER BY day, user_id, name
+"""
+
+
+def event_days_of(events: pa.Table) -> pa.Table:
+    """The `event_days` rollup of a batch of event rows (EVENT_DAYS_SQL, run by DuckDB over the Arrow table)."""
+    import duckdb
+
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute("SET threads = 1")
+        con.register("batch", events)
+        return con.sql(EVENT_DAYS_SQL.format(events="batch")).to_arrow_table()
+    finally:
+        con.close()
 
 
 def lake_dir() -> Path:
@@ -106,7 +144,7 @@ def write_partitioned(table_name: str, rows: list[dict[str, Any]] | pa.Table, *,
         return {}
     import pyarrow.compute as pc
 
-    days = pc.strftime(data.column("created_at"), format="%Y-%m-%d")
+    days = pc.strftime(data.column(table.day_column), format="%Y-%m-%d")
     data = data.append_column("_dt", days)
     out: dict[str, int] = {}
     for day in pc.unique(days).to_pylist():
@@ -118,12 +156,15 @@ def write_partitioned(table_name: str, rows: list[dict[str, Any]] | pa.Table, *,
         pq.write_table(part, tmp, compression="zstd")
         os.replace(tmp, final)
         out[day] = part.num_rows
+    if table_name == "events":
+        write_partitioned("event_days", event_days_of(data.drop_columns(["_dt"])), file_stem=file_stem, root=root)
     return out
 
 
 def remove_files(table_name: str, *, filename: str, root: Path | None = None) -> int:
-    """Delete this table's files called `filename` in every day folder (a re-import replaces its earlier files)."""
-    n = 0
+    """Delete this table's files called `filename` in every day folder (a re-import replaces its earlier files);
+    for `events`, its rollup's files of that name too."""
+    n = remove_files("event_days", filename=filename, root=root) if table_name == "events" else 0
     base = table_dir(table_name, root)
     if base.exists():
         for f in base.glob(f"dt=*/{filename}"):
@@ -139,7 +180,8 @@ def files(table_name: str, root: Path | None = None) -> list[Path]:
 
 def empty_select(table: Table) -> str:
     """A typed empty relation with the table's columns, for a table with no files yet (so every metric runs)."""
-    duck = {pa.int64(): "BIGINT", pa.string(): "VARCHAR", TS: "TIMESTAMP"}
+    duck = {pa.int64(): "BIGINT", pa.string(): "VARCHAR", TS: "TIMESTAMP", pa.date32(): "DATE",
+            pa.bool_(): "BOOLEAN"}
     cols = ", ".join(f"CAST(NULL AS {duck[f.type]}) AS {f.name}" for f in table.schema if f.name != "_v")
     return f"SELECT {cols} WHERE false"
 
@@ -154,42 +196,47 @@ def view_sql(table: Table, source_sql: str) -> str:
     return f"SELECT {cols} FROM {source_sql} AS t"
 
 
-# Derived relations over the tables, defined once here (portable SQL: Spark creates the same ones). `user_days`:
-# who was active on which day in which community (NULL: no community) -- the base of DAU/WAU/MAU, new vs returning
-# and retention, 10-100 times smaller than the event log.
+# Derived relations over the tables, defined once here (portable SQL: Spark creates the same ones, in this order).
+# Who was active on which day, each with the user's first active day (over all history): `user_days` per community
+# (NULL: events with no community), `platform_days` on the whole platform; each (user, [community,] day) once.
+# The base of DAU/WAU/MAU, new vs returning and retention, built once per connection (a materialized one keeps
+# them), so those five metrics neither de-duplicate user-days nor look for first days each again.
 DERIVED: dict[str, str] = {
-    "user_days": "SELECT DISTINCT user_id, community_id, CAST(created_at AS DATE) AS day FROM events "
-                 "WHERE user_id IS NOT NULL",
+    "user_days": """
+WITH d AS (SELECT DISTINCT user_id, community_id, day FROM event_days WHERE user_id IS NOT NULL),
+f AS (SELECT user_id, community_id, min(day) AS first_day FROM d GROUP BY user_id, community_id)
+SELECT d.user_id, d.community_id, d.day, f.first_day
+FROM d JOIN f ON f.user_id = d.user_id AND f.community_id IS NOT DISTINCT FROM d.community_id
+""",
+    "platform_days": """
+WITH d AS (SELECT DISTINCT user_id, day FROM user_days),
+f AS (SELECT user_id, min(first_day) AS first_day FROM user_days GROUP BY user_id)
+SELECT d.user_id, d.day, f.first_day FROM d JOIN f ON f.user_id = d.user_id
+""",
 }
 
 
 def create_views(con: Any, root: Path | None = None, tables: Iterable[str] | None = None, *,
                  materialize: bool = False, columns: dict[str, set[str]] | None = None) -> None:
     """Create one DuckDB view per lake table on `con` (empty typed views for tables with no files yet), then the
-    derived relations. `materialize`: load them into DuckDB's in-memory tables instead (one scan of the Parquet;
-    worth it when many metrics run on the same connection: a report, the benchmark), keeping only `columns` (the
-    ones the metrics read, per table) and the event name as an ENUM (a string column is what costs most to load)."""
-    kind = "TABLE" if materialize else "VIEW"
+    derived relations. `materialize`: load the tables into DuckDB's in-memory tables instead (one scan of the
+    Parquet; worth it when many metrics run on the same connection: a report, the benchmark), keeping only
+    `columns` (the ones the metrics read, per table) -- except the raw event log, which stays a view: the metrics
+    read its rollup `event_days`, and the one that reads the log itself reads two columns of it once."""
     for name in tables or TABLES:
         table = TABLES[name]
+        kind = "TABLE" if materialize and name != "events" else "VIEW"
         if not files(name, root):
             con.execute(f"CREATE OR REPLACE {kind} {name} AS {empty_select(table)}")
             continue
         pattern = str(table_dir(name, root) / "dt=*" / "*.parquet").replace("'", "''")
         src = f"read_parquet('{pattern}', hive_partitioning = false, union_by_name = true)"
         body = view_sql(table, src)
-        if materialize and columns is not None:
-            keep = [f.name for f in table.schema if f.name in columns.get(name, set())] or ["id"]
-            cols = []
-            for c in keep:
-                if name == "events" and c == "name":
-                    con.execute(f"CREATE TYPE IF NOT EXISTS event_name AS ENUM "
-                                f"(SELECT DISTINCT name FROM {src} WHERE name IS NOT NULL)")
-                    cols.append("CAST(name AS event_name) AS name")
-                else:
-                    cols.append(c)
-            body = f"SELECT {', '.join(cols)} FROM ({body}) AS v"
+        if kind == "TABLE" and columns is not None:
+            keep = [f.name for f in table.schema if f.name in columns.get(name, set())] or table.schema.names[:1]
+            body = f"SELECT {', '.join(keep)} FROM ({body}) AS v"
         con.execute(f"CREATE OR REPLACE {kind} {name} AS {body}")
     if tables is None:
+        kind = "TABLE" if materialize else "VIEW"
         for name, sql in DERIVED.items():
             con.execute(f"CREATE OR REPLACE {kind} {name} AS {sql}")

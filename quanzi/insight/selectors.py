@@ -45,6 +45,8 @@ def connect(root: Path | None = None, *, materialize: bool = False) -> duckdb.Du
     if conf.get("DUCKDB_MEMORY_LIMIT"):
         con.execute("SET memory_limit = ?", [str(conf["DUCKDB_MEMORY_LIMIT"])])
     con.execute("SET TimeZone = 'UTC'")
+    # every metric orders its own result: loading and scanning need not keep the files' row order
+    con.execute("SET preserve_insertion_order = false")
     lake.create_views(con, root, materialize=materialize, columns=metric_columns() if materialize else None)
     return con
 
@@ -57,7 +59,10 @@ def metric_columns() -> dict[str, set[str]]:
     from sqlglot.optimizer.scope import traverse_scope
 
     schema: dict[str, object] = {n: {f.name: "BIGINT" for f in t.schema} for n, t in lake.TABLES.items()}
-    schema["user_days"] = {"user_id": "BIGINT", "community_id": "BIGINT", "day": "DATE"}
+    for name, sql in lake.DERIVED.items():  # the derived relations' columns (their names are their outputs)
+        derived = sqlglot.parse_one(sql, read="duckdb")
+        assert isinstance(derived, exp.Query)
+        schema[name] = {c.alias_or_name: "BIGINT" for c in derived.selects}
     need: dict[str, set[str]] = {n: set() for n in lake.TABLES}
     for sql in [m.sql for m in REGISTRY.values()] + list(lake.DERIVED.values()):
         tree = qualify(sqlglot.parse_one(sql, read="duckdb"), schema=schema, dialect="duckdb",

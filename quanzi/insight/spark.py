@@ -20,7 +20,8 @@ from sqlglot import exp
 from quanzi.insight import lake
 from quanzi.insight.metrics import REGISTRY, Metric
 
-_SPARK_TYPES = {"int64": "BIGINT", "string": "STRING", "timestamp[us]": "TIMESTAMP"}
+_SPARK_TYPES = {"int64": "BIGINT", "string": "STRING", "timestamp[us]": "TIMESTAMP", "date32[day]": "DATE",
+                "bool": "BOOLEAN"}
 
 
 def _literal(value: Any) -> exp.Expression:

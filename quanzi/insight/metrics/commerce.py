@@ -189,8 +189,8 @@ register(Metric(
                  "转化率 = 买家 ÷ 访客；成交额 = 这些订单行的实付（分）。"),
     sql=f"""
 WITH v AS (
-    SELECT community_id, count(DISTINCT user_id) AS visitors FROM events
-    WHERE community_id IS NOT NULL AND user_id IS NOT NULL AND {in_range('created_at')}
+    SELECT community_id, count(DISTINCT user_id) AS visitors FROM event_days
+    WHERE community_id IS NOT NULL AND user_id IS NOT NULL AND {in_range('day')}
       AND {in_community('community_id')}
     GROUP BY community_id
 ),
@@ -216,8 +216,8 @@ register(Metric(
                  "做过这一步的不同用户，转化率 = 付款 ÷ 浏览。"),
     sql=f"""
 WITH e AS (
-    SELECT user_id, name FROM events
-    WHERE user_id IS NOT NULL AND {in_range('created_at')} AND {in_community('community_id')}
+    SELECT user_id, name FROM event_days
+    WHERE user_id IS NOT NULL AND {in_range('day')} AND {in_community('community_id')}
       AND name IN ('groupbuy.group_view', 'groupbuy.group_open', 'groupbuy.group_join', 'groupbuy.place_paid',
                    'page.flashsale', 'flashsale.reserve', 'flashsale.paid')
 )

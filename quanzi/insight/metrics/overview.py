@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from quanzi.insight.metrics.registry import Metric, register
-from quanzi.insight.metrics.sqlparts import ACTIVE_DAYS, in_community, in_range
+from quanzi.insight.metrics.sqlparts import ACTIVE_DAYS, SCOPE_DAYS, in_community, in_range
 
 register(Metric(
     key="dau",
@@ -28,15 +28,18 @@ register(Metric(
                  "粘性 = 最近 30 天平均日活 ÷ 月活（越接近 1 越是天天来）。"),
     sql=f"""
 WITH d AS (
-    SELECT DISTINCT user_id, day
-    FROM user_days
-    WHERE {in_community('community_id')} AND date_diff('day', day, CAST($date_to AS DATE)) BETWEEN 0 AND 29
-)
-SELECT count(DISTINCT CASE WHEN day = CAST($date_to AS DATE) THEN user_id END) AS dau,
-       count(DISTINCT CASE WHEN date_diff('day', day, CAST($date_to AS DATE)) <= 6 THEN user_id END) AS wau,
-       count(DISTINCT user_id) AS mau,
-       round(CAST(count(*) AS DOUBLE) / 30 / nullif(count(DISTINCT user_id), 0), 4) AS stickiness
-FROM d
+    SELECT user_id, day
+    FROM ({SCOPE_DAYS}) AS s
+    WHERE date_diff('day', day, CAST($date_to AS DATE)) BETWEEN 0 AND 29
+),
+u AS (SELECT user_id, max(day) AS last_day, count(*) AS active_days FROM d GROUP BY user_id)
+-- one row per user of the 30 days: DAU and WAU count those whose last active day is late enough
+SELECT CAST(coalesce(sum(CASE WHEN last_day = CAST($date_to AS DATE) THEN 1 ELSE 0 END), 0) AS BIGINT) AS dau,
+       CAST(coalesce(sum(CASE WHEN date_diff('day', last_day, CAST($date_to AS DATE)) <= 6 THEN 1 ELSE 0 END), 0)
+            AS BIGINT) AS wau,
+       count(*) AS mau,
+       round(CAST(sum(active_days) AS DOUBLE) / 30 / nullif(count(*), 0), 4) AS stickiness
+FROM u
 """,
     chart="number",
     group="overview",
@@ -47,50 +50,38 @@ register(Metric(
     title=_("新老用户"),
     definition=_("每天的活跃用户中：新用户 = 这一天是他第一次有事件的日子（看全部历史）；老用户 = 之前来过的。"),
     sql=f"""
-WITH first_day AS (
-    SELECT user_id, min(day) AS first_day
-    FROM user_days WHERE {in_community('community_id')}
-    GROUP BY user_id
-)
-SELECT a.day,
-       sum(CASE WHEN f.first_day = a.day THEN 1 ELSE 0 END) AS new_users,
-       sum(CASE WHEN f.first_day < a.day THEN 1 ELSE 0 END) AS returning_users
-FROM ({ACTIVE_DAYS}) AS a JOIN first_day AS f ON f.user_id = a.user_id
-GROUP BY a.day
-ORDER BY a.day
+SELECT day,
+       sum(CASE WHEN first_day = day THEN 1 ELSE 0 END) AS new_users,
+       sum(CASE WHEN first_day < day THEN 1 ELSE 0 END) AS returning_users
+FROM ({ACTIVE_DAYS}) AS a
+GROUP BY day
+ORDER BY day
 """,
     chart="bar",
     group="overview",
 ))
-
-_COHORT = f"""
-WITH days AS (
-    SELECT DISTINCT user_id, day FROM user_days WHERE {in_community('community_id')}
-),
-cohort AS (
-    SELECT user_id, min(day) AS first_day FROM days GROUP BY user_id
-)
-"""
 
 register(Metric(
     key="retention_daily",
     title=_("留存（次日、7 日、30 日）"),
     definition=_("按首次活跃日分组（首次活跃日在所选日期内）：N 日留存 = 首次活跃后第 N 天又有事件的用户 ÷ 该组人数。"
                  "第 N 天还没到的组，该项为空。"),
-    sql=_COHORT + f"""
-, c AS (SELECT * FROM cohort WHERE {in_range('first_day')}),
+    sql=f"""
+WITH days AS ({SCOPE_DAYS}),
+c AS (SELECT * FROM days WHERE {in_range('first_day')}),
 last_day AS (SELECT max(day) AS last_day FROM days)
+-- one row per user and active day, each carrying the user's first day: a sum of matching rows counts users
 SELECT c.first_day AS cohort_day,
-       count(DISTINCT c.user_id) AS users,
-       round(CAST(count(DISTINCT CASE WHEN date_diff('day', c.first_day, d.day) = 1 THEN d.user_id END) AS DOUBLE)
-             / count(DISTINCT c.user_id), 4) AS d1,
+       CAST(sum(CASE WHEN c.day = c.first_day THEN 1 ELSE 0 END) AS BIGINT) AS users,
+       round(CAST(sum(CASE WHEN date_diff('day', c.first_day, c.day) = 1 THEN 1 ELSE 0 END) AS DOUBLE)
+             / sum(CASE WHEN c.day = c.first_day THEN 1 ELSE 0 END), 4) AS d1,
        CASE WHEN date_diff('day', c.first_day, max(l.last_day)) >= 7 THEN
-       round(CAST(count(DISTINCT CASE WHEN date_diff('day', c.first_day, d.day) = 7 THEN d.user_id END) AS DOUBLE)
-             / count(DISTINCT c.user_id), 4) END AS d7,
+       round(CAST(sum(CASE WHEN date_diff('day', c.first_day, c.day) = 7 THEN 1 ELSE 0 END) AS DOUBLE)
+             / sum(CASE WHEN c.day = c.first_day THEN 1 ELSE 0 END), 4) END AS d7,
        CASE WHEN date_diff('day', c.first_day, max(l.last_day)) >= 30 THEN
-       round(CAST(count(DISTINCT CASE WHEN date_diff('day', c.first_day, d.day) = 30 THEN d.user_id END) AS DOUBLE)
-             / count(DISTINCT c.user_id), 4) END AS d30
-FROM c JOIN days AS d ON d.user_id = c.user_id CROSS JOIN last_day AS l
+       round(CAST(sum(CASE WHEN date_diff('day', c.first_day, c.day) = 30 THEN 1 ELSE 0 END) AS DOUBLE)
+             / sum(CASE WHEN c.day = c.first_day THEN 1 ELSE 0 END), 4) END AS d30
+FROM c CROSS JOIN last_day AS l
 GROUP BY c.first_day
 ORDER BY c.first_day
 """,
@@ -102,14 +93,17 @@ register(Metric(
     key="retention_weekly",
     title=_("周留存（同期群）"),
     definition=_("按首次活跃所在周（周一开始）分组：第 N 周留存 = 首次活跃后第 N 周又有事件的用户 ÷ 该组人数（第 0 周为 1）。"),
-    sql=_COHORT + f"""
-, c AS (SELECT user_id, date_trunc('week', first_day) AS cohort_week FROM cohort WHERE {in_range('first_day')}),
-size AS (SELECT cohort_week, count(*) AS users FROM c GROUP BY cohort_week),
+    sql=f"""
+WITH c AS (
+    SELECT user_id, day, first_day, date_trunc('week', first_day) AS cohort_week
+    FROM ({SCOPE_DAYS}) AS s WHERE {in_range('first_day')}
+),
+size AS (SELECT cohort_week, count(*) AS users FROM c WHERE day = first_day GROUP BY cohort_week),
 act AS (
-    SELECT DISTINCT c.cohort_week, c.user_id,
-           CAST(floor(date_diff('day', CAST(c.cohort_week AS DATE), CAST(date_trunc('week', d.day) AS DATE)) / 7)
+    SELECT DISTINCT cohort_week, user_id,
+           CAST(floor(date_diff('day', CAST(cohort_week AS DATE), CAST(date_trunc('week', day) AS DATE)) / 7)
                 AS BIGINT) AS week_n
-    FROM c JOIN days AS d ON d.user_id = c.user_id
+    FROM c
 )
 SELECT CAST(a.cohort_week AS DATE) AS cohort_week, a.week_n, count(*) AS users,
        round(CAST(count(*) AS DOUBLE) / max(s.users), 4) AS rate
@@ -137,8 +131,8 @@ WITH u AS (
            max(CASE WHEN name = 'cart.add' THEN 1 ELSE 0 END) AS s3,
            max(CASE WHEN name = 'order.place' THEN 1 ELSE 0 END) AS s4,
            max(CASE WHEN name = 'order.paid' THEN 1 ELSE 0 END) AS s5
-    FROM events
-    WHERE user_id IS NOT NULL AND {in_range('created_at')} AND {in_community('community_id')}
+    FROM event_days
+    WHERE user_id IS NOT NULL AND {in_range('day')} AND {in_community('community_id')}
     GROUP BY user_id
 ),
 n AS (

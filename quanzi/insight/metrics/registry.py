@@ -1,7 +1,9 @@
 """The metric registry: every metric is defined once, here, as DuckDB SQL with its Chinese definition beside it.
 
 A metric's SQL reads only the lake views (`events, orders, order_lines, memberships, posts, comments, users,
-follows, refunds`, quanzi/insight/lake.py) and these named parameters:
+follows, refunds`, the rollup `event_days` and the derived `user_days`, quanzi/insight/lake.py) and these named
+parameters. Read the event log through `event_days` (one row per day, community, user, name and post with the
+count `n`: sum `n` where you would count events) unless a metric needs a column only the log has:
 
 - `$date_from`, `$date_to`: DATE, both days included (UTC days of `created_at`);
 - `$community_id`: BIGINT, or NULL for the whole platform;

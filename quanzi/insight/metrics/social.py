@@ -23,8 +23,8 @@ base AS (
     WHERE status = 'active' AND CAST(joined_at AS DATE) < CAST($date_from AS DATE) AND {in_community('community_id')}
 ),
 inv AS (
-    SELECT count(*) AS invitations FROM events
-    WHERE name = 'community.invitation_create' AND {in_range('created_at')} AND {in_community('community_id')}
+    SELECT coalesce(sum(n), 0) AS invitations FROM event_days
+    WHERE name = 'community.invitation_create' AND {in_range('day')} AND {in_community('community_id')}
 )
 SELECT inv.invitations,
        (SELECT count(*) FROM j WHERE invited_by_id IS NOT NULL) AS invited_joins,
@@ -53,9 +53,9 @@ WITH m AS (
 size AS (SELECT community_id, count(*) AS members FROM m GROUP BY community_id),
 act AS (
     SELECT e.community_id, count(DISTINCT e.user_id) AS active_members,
-           sum(CASE WHEN e.name = 'post.like' THEN 1 ELSE 0 END) AS likes
-    FROM events AS e JOIN m ON m.community_id = e.community_id AND m.user_id = e.user_id
-    WHERE {in_range('e.created_at')}
+           sum(CASE WHEN e.name = 'post.like' THEN e.n ELSE 0 END) AS likes
+    FROM event_days AS e JOIN m ON m.community_id = e.community_id AND m.user_id = e.user_id
+    WHERE {in_range('e.day')}
     GROUP BY e.community_id
 ),
 p AS (
@@ -84,10 +84,10 @@ cc AS (
 ),
 moves AS (
     SELECT community_id,
-           sum(CASE WHEN name = 'community.join' THEN 1 ELSE 0 END) AS joined,
-           sum(CASE WHEN name = 'community.leave' THEN 1 ELSE 0 END) AS churned
-    FROM events
-    WHERE name IN ('community.join', 'community.leave') AND {in_range('created_at')}
+           sum(CASE WHEN name = 'community.join' THEN n ELSE 0 END) AS joined,
+           sum(CASE WHEN name = 'community.leave' THEN n ELSE 0 END) AS churned
+    FROM event_days
+    WHERE name IN ('community.join', 'community.leave') AND {in_range('day')}
       AND {in_community('community_id')}
     GROUP BY community_id
 ),
@@ -158,7 +158,8 @@ register(Metric(
     title=_("达人效果"),
     definition=_("每位达人（订单行上被归因的达人，或所选达人），所选日期内：触达 = 浏览他帖子的不同用户；点击 = 他帖子里的"
                  "商品卡片点击；互动 = 他帖子收到的评论和点赞；新增粉丝 = 新关注他的人；归因订单与成交额 = 付款订单行"
-                 "上归因给他的订单数和实付（分）；平台佣金（分）；每千次触达成交额。"),
+                 "上归因给他的订单数和实付（分）；平台佣金（分）= 这些订单行的平台佣金；达人佣金（分）= 分销佣金账本里记给他的"
+                 "佣金净额（订单佣金减退款冲回，按入账日）；投入产出比 = 归因成交额 ÷ 达人佣金；每千次触达成交额。"),
     sql=f"""
 WITH k AS (
     SELECT DISTINCT kol_id FROM order_lines WHERE kol_id IS NOT NULL AND {for_kol('kol_id')}
@@ -170,10 +171,10 @@ kp AS (SELECT p.id AS post_id, p.author_id AS kol_id FROM posts AS p JOIN k ON k
 e AS (
     SELECT kp.kol_id,
            count(DISTINCT CASE WHEN e.name = 'post.view' THEN e.user_id END) AS reach,
-           sum(CASE WHEN e.name = 'product.card_click' THEN 1 ELSE 0 END) AS clicks,
-           sum(CASE WHEN e.name IN ('post.like', 'comment.create') THEN 1 ELSE 0 END) AS interactions
-    FROM events AS e JOIN kp ON kp.post_id = e.post_id
-    WHERE {in_range('e.created_at')}
+           sum(CASE WHEN e.name = 'product.card_click' THEN e.n ELSE 0 END) AS clicks,
+           sum(CASE WHEN e.name IN ('post.like', 'comment.create') THEN e.n ELSE 0 END) AS interactions
+    FROM event_days AS e JOIN kp ON kp.post_id = e.post_id
+    WHERE {in_range('e.day')}
     GROUP BY kp.kol_id
 ),
 f AS (
@@ -187,14 +188,25 @@ o AS (
     WHERE kol_id IS NOT NULL AND paid_at IS NOT NULL AND {in_range('paid_at')} AND {for_kol('kol_id')}
       AND {in_community('community_id')}
     GROUP BY kol_id
+),
+cm AS (
+    -- what the distribution ledger booked to the KOL: accruals less refund reversals (releases and withdrawals
+    -- move money between the KOL's buckets and are not counted again)
+    SELECT c.user_id AS kol_id, sum(c.amount_fen) AS kol_commission_fen
+    FROM commissions AS c JOIN k ON k.kol_id = c.user_id
+    WHERE c.kind IN ('accrue', 'reverse') AND {in_range('c.created_at')} AND {in_community('c.community_id')}
+    GROUP BY c.user_id
 )
 SELECT k.kol_id, coalesce(e.reach, 0) AS reach, coalesce(e.clicks, 0) AS clicks,
        coalesce(e.interactions, 0) AS interactions, coalesce(f.new_followers, 0) AS new_followers,
        coalesce(o.orders, 0) AS orders, coalesce(o.gmv_fen, 0) AS gmv_fen,
        coalesce(o.commission_fen, 0) AS commission_fen,
+       coalesce(cm.kol_commission_fen, 0) AS kol_commission_fen,
+       round(CAST(coalesce(o.gmv_fen, 0) AS DOUBLE) / nullif(cm.kol_commission_fen, 0), 2) AS roi,
        CAST(round(CAST(coalesce(o.gmv_fen, 0) AS DOUBLE) * 1000 / nullif(e.reach, 0)) AS BIGINT) AS gmv_per_1000_reach_fen
 FROM k
 LEFT JOIN e ON e.kol_id = k.kol_id LEFT JOIN f ON f.kol_id = k.kol_id LEFT JOIN o ON o.kol_id = k.kol_id
+LEFT JOIN cm ON cm.kol_id = k.kol_id
 ORDER BY gmv_fen DESC, k.kol_id
 """,
     chart="table",
@@ -209,10 +221,10 @@ register(Metric(
     sql=f"""
 WITH e AS (
     SELECT post_id,
-           sum(CASE WHEN name = 'post.view' THEN 1 ELSE 0 END) AS views,
-           sum(CASE WHEN name = 'product.card_click' THEN 1 ELSE 0 END) AS clicks
-    FROM events
-    WHERE post_id IS NOT NULL AND name IN ('post.view', 'product.card_click') AND {in_range('created_at')}
+           sum(CASE WHEN name = 'post.view' THEN n ELSE 0 END) AS views,
+           sum(CASE WHEN name = 'product.card_click' THEN n ELSE 0 END) AS clicks
+    FROM event_days
+    WHERE post_id IS NOT NULL AND name IN ('post.view', 'product.card_click') AND {in_range('day')}
       AND {in_community('community_id')}
     GROUP BY post_id
 ),

@@ -17,9 +17,17 @@ def for_kol(col: str) -> str:
     return f"(CAST($kol_id AS BIGINT) IS NULL OR {col} = CAST($kol_id AS BIGINT))"
 
 
+# each (user, day) with an event in scope, once, with the user's first day in scope (over all history): the
+# platform's, or the chosen community's (lake.DERIVED)
+SCOPE_DAYS = """
+SELECT user_id, day, first_day FROM platform_days WHERE CAST($community_id AS BIGINT) IS NULL
+UNION ALL
+SELECT user_id, day, first_day FROM user_days WHERE community_id = CAST($community_id AS BIGINT)
+"""
+
 # the users active on each day of the range: the base of DAU/WAU/MAU, new vs returning and retention
 ACTIVE_DAYS = f"""
-SELECT DISTINCT user_id, day
-FROM user_days
-WHERE {in_range('day')} AND {in_community('community_id')}
+SELECT user_id, day, first_day
+FROM ({SCOPE_DAYS}) AS s
+WHERE {in_range('day')}
 """

@@ -44,6 +44,7 @@ def test_taobao_rows_keep_their_times_and_bad_rows_are_counted_by_reason(lake_ro
     importer.import_log(f, fmt="taobao", name="ub")
     con = selectors.connect()
     assert con.execute("SELECT count(*) FROM events").fetchone()[0] == 8  # 6 good rows, 2 of them buys (2 events)
+    assert con.execute("SELECT sum(n) FROM event_days").fetchone()[0] == 8  # the rollup was replaced too
     assert selectors.metric_result("sales", date_from=D("2017-11-24"), date_to=D("2017-11-30")).rows[0][0] == 2
 
 

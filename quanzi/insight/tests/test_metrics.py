@@ -95,6 +95,21 @@ def make_world(lake_root):  # type: ignore[no-untyped-def]
         {"id": 4, "post_id": 101, "community_id": 10, "author_id": 2, "created_at": at("2026-03-03")},
     ])
     put(lake_root, "follows", [{"follower_id": 3, "followee_id": 1, "created_at": at("2026-03-05")}])
+    # the distribution ledger: KOL 1 earns 800 on order line 1, 200 of it reversed by a refund; the release and the
+    # withdrawal move money between buckets (not counted); April is out of range; member 2 is not a KOL
+    put(lake_root, "commissions", [
+        {"user_id": 1, "kind": "accrue", "bucket": "pending", "amount_fen": 800, "order_id": 1, "order_line_id": 1,
+         "level": 1, "community_id": 10, "is_kol": True, "created_at": at("2026-03-01")},
+        {"user_id": 1, "kind": "reverse", "bucket": "pending", "amount_fen": -200, "order_id": 1, "order_line_id": 1,
+         "level": 1, "community_id": 10, "is_kol": True, "created_at": at("2026-03-04")},
+        {"user_id": 1, "kind": "release", "bucket": "available", "amount_fen": 600, "order_id": 1,
+         "order_line_id": 1, "level": 1, "community_id": 10, "is_kol": True, "created_at": at("2026-03-10")},
+        {"user_id": 1, "kind": "withdraw", "bucket": "available", "amount_fen": -500, "created_at": at("2026-03-11")},
+        {"user_id": 1, "kind": "accrue", "bucket": "pending", "amount_fen": 900, "order_id": 9, "order_line_id": 9,
+         "level": 1, "community_id": 10, "is_kol": True, "created_at": at("2026-04-02")},
+        {"user_id": 2, "kind": "accrue", "bucket": "pending", "amount_fen": 300, "order_id": 1, "order_line_id": 1,
+         "level": 2, "community_id": 10, "created_at": at("2026-03-01")},
+    ])
     return lake_root
 
 
@@ -201,8 +216,12 @@ def test_community_vs_platform(world):
 
 
 def test_kol_effect(world):
-    assert rows("kol_effect") == [(1, 2, 1, 2, 1, 1, 10000, 500, 5_000_000)]
-    assert rows("kol_effect", kol_id=9) == [(9, 0, 0, 0, 0, 0, 0, 0, None)]
+    # KOL 1: commission 800 - 200 = 600 in March; ROI = 10000 / 600
+    assert rows("kol_effect") == [(1, 2, 1, 2, 1, 1, 10000, 500, 600, 16.67, 5_000_000)]
+    assert rows("kol_effect", kol_id=9) == [(9, 0, 0, 0, 0, 0, 0, 0, 0, None, None)]
+    assert rows("kol_effect", community_id=11) == [(1, 0, 0, 0, 1, 0, 0, 0, 0, None, None)]
+    april = {"date_from": D("2026-04-01"), "date_to": D("2026-04-30")}
+    assert rows("kol_effect", **april) == [(1, 0, 0, 0, 0, 0, 0, 0, 900, 0.0, None)]
 
 
 def test_content_effect(world):

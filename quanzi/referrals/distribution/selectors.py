@@ -225,3 +225,20 @@ def order_commission(*, order_id: int) -> dict[int, int]:
             .values_list("level", "amount_fen"):
         out[int(level or 0)] += int(fen)
     return dict(out)
+
+
+def released_by_order(*, order_id: int) -> dict[int, int]:
+    """user id -> fen of commission that became available (withdrawable) when the order completed (notify tells
+    each promoter)."""
+    rows = (CommissionEntry.objects.filter(order_id=order_id, kind=EntryKind.RELEASE, bucket=Bucket.AVAILABLE)
+            .values("promoter__user_id").annotate(fen=Sum("amount_fen")))
+    return {int(r["promoter__user_id"]): int(r["fen"] or 0) for r in rows if r["fen"]}
+
+
+def commission_rows_after(*, after_id: int, limit: int) -> list[dict[str, Any]]:
+    """The commission ledger in id order after `after_id` (the analytics export follows it incrementally: entries
+    are never updated nor deleted). Ids, amounts and what caused them; the promoter as their user id."""
+    rows = CommissionEntry.objects.filter(pk__gt=after_id).order_by("pk").values(
+        "id", "promoter__user_id", "kind", "bucket", "amount_fen", "order_id", "order_line_id", "level",
+        "community_id", "is_kol", "created_at")[:limit]
+    return [dict(r) for r in rows]
