@@ -9,28 +9,42 @@ Filters, in this order, on every list: items the member hid (不感兴趣); prod
 `conf.recent_purchase_days()` unless repurchasable (bought again by members, or a consumable tag); products that
 are not on shelf, of a merchant not approved, or out of stock; posts not published or in a community the viewer
 may not read; the viewer's own posts.
+
+What a request reads live (never cached: the member's choices, stock and shelf take effect on the next request):
+the member's setting and stored row, their hidden items and recent purchases, friends' shared purchases, and the
+candidates' cards (one query for products, one for posts, filters included). What is cached: the lists a READY run
+stored for everyone (popular lists, repurchasable products), per run id, in the process (`_RunLists`). A run's rows
+are written before it turns READY and never change after, and a new training is a new id, so the cache needs no
+expiry and cannot serve stale lists (docs/notes/recommend_serving.md).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 import time
-from collections.abc import Iterable
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.db.models import Subquery
+from django.db.models.functions import Left
 from django.utils import timezone
 
 from quanzi.accounts.selectors import following_ids
 from quanzi.catalog.selectors import (
+    ProductCard,
     community_shelf,
+    product_cards_query,
     product_ids_tagged,
     product_titles,
-    products_sellable_in_stock,
 )
 from quanzi.communities.selectors import community_by_id, joined_community_ids
 from quanzi.content.selectors import community_feed, posts_published_for_viewer, public_hot_feed
+from quanzi.core.personal_data import consent_given
 from quanzi.orders.selectors import product_sales_since, purchases_since
 from quanzi.personas.selectors import active_tags
 from quanzi.recommend import conf, errors
@@ -43,23 +57,34 @@ from quanzi.recommend.models import (
     TrainedModel,
     UserRecommendation,
 )
+from quanzi.recommend.prepared import PreparedQuery
 
 logger = logging.getLogger("quanzi.recommend")
 FRIENDS_FIRST = 3  # friends' purchases put at the top of "for you"
 SALES_WINDOW_DAYS = 30  # the fallback popularity: units sold in this window
+POST_TITLE_CHARS = 40  # a post without a title shows the start of its body
 _fallback_logged_at = 0.0
 
 
 @dataclass
 class RecItem:
+    """One recommended item with what its tile shows (read with the filters, in one query per kind)."""
+
     kind: str  # ItemKind
     id: int
     reason: str  # Reason
-    obj: Any = None  # the Product or Post
+    title: str = ""
+    price_fen: int | None = None  # products: the lowest active price
+    image: str = ""  # products: the first picture's URL
+    place: str = ""  # posts: the community's name
 
     @property
     def reason_label(self) -> str:
         return str(Reason(self.reason).label)
+
+    @property
+    def url(self) -> str:
+        return f"/shop/p/{self.id}/" if self.kind == ItemKind.PRODUCT else f"/p/{self.id}/"
 
 
 @dataclass
@@ -90,6 +115,14 @@ def _log_fallback(what: str) -> None:
                        what)
 
 
+def _checked_kinds(kinds: Iterable[str]) -> list[str]:
+    out = list(kinds)
+    for k in out:
+        if k not in ItemKind.values:
+            raise errors.invalid_item_kind(k)
+    return out
+
+
 # --- the member's choices ------------------------------------------------------------------------------------
 
 
@@ -100,10 +133,37 @@ def preference_of(*, user: Any) -> MemberPreference:
     return MemberPreference.objects.filter(user_id=user.pk).first() or MemberPreference(user_id=user.pk)
 
 
+# The per-member reads of every request, compiled once (prepared.py): each is a small indexed lookup whose Django
+# compilation cost more than the lookup.
+_preference = PreparedQuery(lambda ids, binds, fixed: MemberPreference.objects.filter(user_id=binds[0])
+                            .values_list("personalised"))
+_hidden = PreparedQuery(lambda ids, binds, fixed: HiddenItem.objects.filter(user_id=binds[0])
+                        .values_list("item_kind", "item_id"))
+_stored_row = PreparedQuery(lambda ids, binds, fixed: UserRecommendation.objects.filter(
+    user_id=binds[0], model_id=Subquery(_newest_ready_ids()[:1])).values_list("model_id", "items")[:1])
+_sharing = PreparedQuery(lambda ids, binds, fixed: MemberPreference.objects.filter(
+    user_id__in=ids or [], share_purchases=True).values_list("user_id"))
+_purchases = PreparedQuery(lambda ids, binds, fixed: purchases_since(since=fixed[0], buyer_ids=ids))
+
+
+def _window_start(days: int) -> dt.datetime:
+    """now - days, rounded down to the hour: a window an hour longer at most, and one statement per hour."""
+    return (timezone.now() - dt.timedelta(days=days)).replace(minute=0, second=0, microsecond=0)
+
+
+def _personalised(user: Any) -> bool:
+    if not _authed(user):
+        return False
+    if not consent_given(user.pk, "recommendation"):  # the privacy consent withdrawn: popular lists only
+        return False
+    rows = _preference.run(binds=(user.pk,))
+    return bool(rows[0][0]) if rows else True
+
+
 def hidden_items(*, user: Any) -> set[tuple[str, int]]:
     if not _authed(user):
         return set()
-    return set(HiddenItem.objects.filter(user_id=user.pk).values_list("item_kind", "item_id"))
+    return {(kind, int(item_id)) for kind, item_id in _hidden.run(binds=(user.pk,))}
 
 
 def hidden_list(*, user: Any) -> list[HiddenItem]:
@@ -130,13 +190,65 @@ def current_model() -> TrainedModel | None:
     return TrainedModel.objects.filter(status=TrainingStatus.READY).order_by("-pk").first()
 
 
-def _popular_row(community_id: int | None) -> tuple[dict[str, Any] | None, bool]:
-    """(the newest READY run's popular list of the site or a community, whether a model exists at all)."""
-    row = (PopularList.objects.filter(model__status=TrainingStatus.READY, community_id=community_id)
-           .order_by("-model_id").values_list("items", flat=True).first())
-    if row is not None:
-        return row, True
-    return None, TrainedModel.objects.filter(status=TrainingStatus.READY).exists()
+def _newest_ready_ids() -> Any:
+    return TrainedModel.objects.filter(status=TrainingStatus.READY).order_by("-pk").values_list("pk", flat=True)
+
+
+def _current_run_id() -> int | None:
+    return _newest_ready_ids().first()
+
+
+class _RunLists:
+    """The lists a READY run stored for everyone (the site's and each community's popular list, the repurchasable
+    products), cached in the process per run id. Safe without expiry: a run's rows are all written before its
+    status turns READY and never change afterwards, and a new training is a new run id, so a retrained model is
+    picked up by the very next request that reads the new id. The last `KEPT` runs are kept."""
+
+    KEPT = 4
+    _MISSING = object()
+
+    def __init__(self) -> None:
+        self._runs: OrderedDict[int, dict[str, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def _entry(self, run_id: int) -> dict[str, Any]:
+        with self._lock:
+            entry = self._runs.get(run_id)
+            if entry is None:
+                entry = self._runs[run_id] = {"popular": {}, "repurchasable": None}
+                while len(self._runs) > self.KEPT:
+                    self._runs.popitem(last=False)
+            else:
+                self._runs.move_to_end(run_id)
+            return entry
+
+    def popular(self, run_id: int, community_ids: list[int | None]) -> dict[int | None, dict[str, Any] | None]:
+        """community id (None: the site) -> that run's popular list, or None when the run has none for it."""
+        known: dict[int | None, Any] = self._entry(run_id)["popular"]
+        missing = [c for c in community_ids if c not in known]
+        if missing:
+            rows = dict(PopularList.objects.filter(model_id=run_id, community_id__in=[c for c in missing if c])
+                        .values_list("community_id", "items")) if any(missing) else {}
+            if None in missing:
+                rows[None] = (PopularList.objects.filter(model_id=run_id, community_id__isnull=True)
+                              .values_list("items", flat=True).first())
+            for c in missing:
+                known[c] = rows.get(c)
+        return {c: known[c] for c in community_ids}
+
+    def repurchasable(self, run_id: int) -> frozenset[int]:
+        entry = self._entry(run_id)
+        if entry["repurchasable"] is None:
+            row = TrainedModel.objects.filter(pk=run_id).values_list("repurchasable", flat=True).first()
+            entry["repurchasable"] = frozenset(int(p) for p in row or [])
+        return frozenset(entry["repurchasable"])
+
+    def clear(self) -> None:
+        with self._lock:
+            self._runs.clear()
+
+
+run_lists = _RunLists()
 
 
 def _as_candidates(items: dict[str, Any] | None, kinds: Iterable[str], reason: str | None = None) -> Candidates:
@@ -154,70 +266,106 @@ class _Viewer:
     user: Any
     hidden: set[tuple[str, int]]
     recently_bought: set[int]
-    repurchasable: set[int]
+    repurchasable: frozenset[int]
 
 
-def _viewer(user: Any) -> _Viewer:
+def _viewer(user: Any, run_id: int | None) -> _Viewer:
     if not _authed(user):
-        return _Viewer(None, set(), set(), set())
-    since = timezone.now() - dt.timedelta(days=conf.recent_purchase_days())
-    bought = {p for _, p, _, _ in purchases_since(since=since, buyer_ids=[user.pk])}
-    repurchasable: set[int] = set()
-    if bought:
-        row = TrainedModel.objects.filter(status=TrainingStatus.READY).order_by("-pk")\
-            .values_list("repurchasable", flat=True).first()
-        repurchasable = {int(p) for p in row or []}
+        return _Viewer(None, set(), set(), frozenset())
+    since = _window_start(conf.recent_purchase_days())
+    bought = {p for _, p, _, _ in _purchases.run(ids=[user.pk], fixed=(since,))}
+    repurchasable = run_lists.repurchasable(run_id) if bought and run_id is not None else frozenset()
     return _Viewer(user, hidden_items(user=user), bought, repurchasable)
 
 
-def _load(candidates: Candidates, viewer: _Viewer, *, limit: int, community_id: int | None = None) -> list[RecItem]:
-    """The first `limit` candidates of each kind that pass the filters, with their objects. Two steps, so the
-    page's objects (with pictures and SKUs) are loaded only for the items shown: which candidates pass (ids and
-    the few columns the filters need), then the chosen ones."""
-    seen: set[tuple[str, int]] = set()
-    wanted: Candidates = []
-    for kind, item_id, reason in candidates:
-        key = (kind, item_id)
-        if key in seen or key in viewer.hidden:
-            continue
-        seen.add(key)
-        wanted.append((kind, item_id, reason))
-    product_ids = [i for k, i, _ in wanted if k == ItemKind.PRODUCT]
-    post_ids = [i for k, i, _ in wanted if k == ItemKind.POST]
-    product_tags = dict(products_sellable_in_stock(product_ids=product_ids).prefetch_related(None)
-                        .values_list("pk", "tags")) if product_ids else {}
-    post_facts = {pk: (c, a) for pk, c, a in posts_published_for_viewer(viewer=viewer.user, post_ids=post_ids)
-                  .values_list("pk", "community_id", "author_id")} if post_ids else {}
+# the candidates' product cards: compiled once, run live on every request (prepared.py says why)
+_product_cards = PreparedQuery(lambda ids, binds, fixed: product_cards_query(product_ids=ids))
+
+
+def _posts_query(ids: list[int] | None, binds: tuple[int, ...], fixed: tuple[Any, ...]) -> Any:
+    """(id, community, author, title, body's start, community name) of the published posts among `ids` that the
+    viewer (`binds`: their id; none: a visitor) may read."""
+    viewer = get_user_model()(pk=binds[0]) if binds else None  # a member who is not staff: only the id is read
+    return posts_published_for_viewer(viewer=viewer, post_ids=ids).values_list(
+        "pk", "community_id", "author_id", "title", Left("body", POST_TITLE_CHARS), "community__name")
+
+
+_post_rows = PreparedQuery(_posts_query)
+
+
+def _post_cards(viewer: Any, post_ids: list[int]) -> dict[int, tuple[int, int, str, str]]:
+    """post id -> (community id, author id, title or the body's start, community name) of the published posts
+    among `post_ids` the viewer may read: one query, without the bodies."""
+    if not post_ids:
+        return {}
+    rows: Iterable[tuple[Any, ...]]
+    if viewer is not None and viewer.is_staff:  # staff read every community: another query shape, not prepared
+        rows = posts_published_for_viewer(viewer=viewer, post_ids=post_ids).values_list(
+            "pk", "community_id", "author_id", "title", Left("body", POST_TITLE_CHARS), "community__name")
+    elif viewer is None:
+        rows = _post_rows.run(ids=post_ids)
+    else:
+        rows = _post_rows.run(ids=post_ids, binds=(viewer.pk,))
+    return {pk: (c, a, title or (start or ""), place) for pk, c, a, title, start, place in rows}
+
+
+def _pick(wanted: Candidates, viewer: _Viewer, counts: dict[str, int], limit: int,
+          community_id: int | None) -> list[RecItem]:
+    """The first candidates of each kind that pass the filters, up to `limit` per kind counting `counts` (updated),
+    with their cards. One query per kind for the whole candidate list: filters and cards together."""
+    products = {row[0]: ProductCard.of_row(row)
+                for row in _product_cards.run(ids=[i for k, i, _ in wanted if k == ItemKind.PRODUCT])}
+    posts = _post_cards(viewer.user, [i for k, i, _ in wanted if k == ItemKind.POST])
     tags = conf.repurchasable_tags()
-    chosen: Candidates = []
-    counts: dict[str, int] = {ItemKind.PRODUCT: 0, ItemKind.POST: 0}
+    out: list[RecItem] = []
     for kind, item_id, reason in wanted:
         if counts[kind] >= limit:
             continue
         if kind == ItemKind.PRODUCT:
-            if item_id not in product_tags:
+            card = products.get(item_id)
+            if card is None:
                 continue
             if item_id in viewer.recently_bought and item_id not in viewer.repurchasable \
-                    and not tags.intersection(product_tags[item_id] or []):
+                    and not tags.intersection(card.tags):
                 continue
+            item = RecItem(kind=kind, id=item_id, reason=reason, title=card.title, price_fen=card.price_fen,
+                           image=card.image_url)
         else:
-            facts = post_facts.get(item_id)
+            facts = posts.get(item_id)
             if facts is None or (viewer.user is not None and facts[1] == viewer.user.pk):
                 continue
             if community_id is not None and facts[0] != community_id:
                 continue
+            item = RecItem(kind=kind, id=item_id, reason=reason, title=facts[2], place=facts[3])
         counts[kind] += 1
-        chosen.append((kind, item_id, reason))
-    shown_products = [i for k, i, _ in chosen if k == ItemKind.PRODUCT]
-    shown_posts = [i for k, i, _ in chosen if k == ItemKind.POST]
-    objects: dict[tuple[str, int], Any] = {}
-    if shown_products:
-        objects.update({(ItemKind.PRODUCT, p.pk): p for p in products_sellable_in_stock(product_ids=shown_products)})
-    if shown_posts:
-        objects.update({(ItemKind.POST, p.pk): p
-                        for p in posts_published_for_viewer(viewer=viewer.user, post_ids=shown_posts)})
-    return [RecItem(kind=kind, id=item_id, reason=reason, obj=objects[(kind, item_id)])
-            for kind, item_id, reason in chosen if (kind, item_id) in objects]
+        out.append(item)
+    return out
+
+
+def _load(candidates: Candidates, viewer: _Viewer, *, limit: int, community_id: int | None = None,
+          top_up: Callable[[], Candidates] | None = None, kinds: Iterable[str] = ()) -> list[RecItem]:
+    """The first `limit` candidates of each kind that pass the filters, with their cards. When one of `kinds` is
+    left short, `top_up()` (the popular list) is asked for more, and only then: most pages fill from the first
+    list, so the popular candidates cost nothing."""
+    seen: set[tuple[str, int]] = set()
+    counts: dict[str, int] = {ItemKind.PRODUCT: 0, ItemKind.POST: 0}
+    items: list[RecItem] = []
+
+    def add(source: Candidates) -> None:
+        wanted: Candidates = []
+        for kind, item_id, reason in source:
+            key = (kind, item_id)
+            if key in seen or key in viewer.hidden:
+                continue
+            seen.add(key)
+            wanted.append((kind, item_id, reason))
+        if wanted:
+            items.extend(_pick(wanted, viewer, counts, limit, community_id))
+
+    add(candidates)
+    if top_up is not None and any(counts[k] < limit for k in kinds):
+        add([c for c in top_up() if counts[c[0]] < limit])
+    return items
 
 
 # --- popularity (the non-personalised lists, and the fallback) -----------------------------------------------
@@ -243,45 +391,49 @@ def _live_popular(kinds: Iterable[str], community_id: int | None, viewer: Any) -
     return out
 
 
-def _popular_candidates(kinds: Iterable[str], community_id: int | None, viewer: Any) -> tuple[Candidates, str]:
+def _popular_candidates(kinds: Iterable[str], community_id: int | None, viewer: Any,
+                        run_id: int | None) -> tuple[Candidates, str]:
+    """The run's popular list (from the per-run cache); live popularity when no model was trained (source
+    "fallback") or when the run has no list for this community (created since)."""
     kinds = list(kinds)
-    items, have_model = _popular_row(community_id)
-    if items is not None:
-        return _as_candidates(items, kinds), "model"
-    if not have_model:
-        _log_fallback("popular lists")
-    return _live_popular(kinds, community_id, viewer), "fallback" if not have_model else "model"
+    if run_id is not None:
+        items = run_lists.popular(run_id, [community_id])[community_id]
+        if items is not None:
+            return _as_candidates(items, kinds), "model"
+        return _live_popular(kinds, community_id, viewer), "model"
+    _log_fallback("popular lists")
+    return _live_popular(kinds, community_id, viewer), "fallback"
 
 
 def popular(*, user: Any = None, kinds: Iterable[str] = tuple(ItemKind.values), community_id: int | None = None,
             limit: int = conf.PAGE_SIZE, name: str = "for_you") -> RecList:
     """The same list for everyone: the site's (or a community's) popular products and posts."""
-    candidates, source = _popular_candidates(kinds, community_id, user)
+    run_id = _current_run_id()
+    candidates, source = _popular_candidates(kinds, community_id, user, run_id)
     return RecList(name=name, kind=ListKind.POPULAR, source=source,
-                   items=_load(candidates, _viewer(user), limit=limit, community_id=community_id))
+                   items=_load(candidates, _viewer(user, run_id), limit=limit, community_id=community_id))
 
 
 # --- personalised lists --------------------------------------------------------------------------------------
 
 
 def _friends_bought_candidates(user: Any) -> Candidates:
-    """Products bought lately by the members the viewer follows who chose to share their purchases."""
+    """Products bought lately by the members the viewer follows who chose to share their purchases (read live:
+    withdrawing consent takes effect on the next request)."""
     followed = following_ids(user=user)
     if not followed:
         return []
-    sharing = list(MemberPreference.objects.filter(user_id__in=followed, share_purchases=True)
-                   .values_list("user_id", flat=True))
+    sharing = [u for (u,) in _sharing.run(ids=followed)]
     if not sharing:
         return []
-    since = timezone.now() - dt.timedelta(days=conf.friends_window_days())
     latest: dict[int, dt.datetime] = {}
-    for _, product_id, _, paid_at in purchases_since(since=since, buyer_ids=sharing):
+    for _, product_id, _, paid_at in _purchases.run(ids=sharing, fixed=(_window_start(conf.friends_window_days()),)):
         latest[product_id] = paid_at
     ordered = sorted(latest, key=lambda p: latest[p], reverse=True)
     return [(ItemKind.PRODUCT, p, Reason.FRIENDS_BOUGHT) for p in ordered]
 
 
-def _cold_start_candidates(user: Any, kinds: list[str], community_id: int | None) -> Candidates:
+def _cold_start_candidates(user: Any, kinds: list[str], community_id: int | None, run_id: int | None) -> Candidates:
     """A member the model does not know yet: products matching their persona tags, then what is hot in the
     communities they joined."""
     out: Candidates = []
@@ -292,15 +444,10 @@ def _cold_start_candidates(user: Any, kinds: list[str], community_id: int | None
             logger.exception("persona tags unavailable for the cold start")
             tags = []
         out += [(ItemKind.PRODUCT, p, Reason.INTERESTS) for p in product_ids_tagged(tags=tags, limit=30)]
-    communities = [community_id] if community_id is not None else joined_community_ids(user=user)
-    rows = (PopularList.objects.filter(model__status=TrainingStatus.READY, community_id__in=communities)
-            .order_by("-model_id").values_list("community_id", "items"))
-    newest: dict[int, dict[str, Any]] = {}
-    for c, items in rows:
-        if c is not None:
-            newest.setdefault(c, items)
-    if newest:
-        lists = [_as_candidates(newest[c], kinds, Reason.COMMUNITY_HOT) for c in communities if c in newest]
+    communities: list[int] = [community_id] if community_id is not None else joined_community_ids(user=user)
+    stored = run_lists.popular(run_id, list(communities)) if run_id is not None else {}
+    lists = [_as_candidates(items, kinds, Reason.COMMUNITY_HOT) for items in stored.values() if items]
+    if lists:
         for n in range(max(len(x) for x in lists)):  # interleave the communities
             out += [x[n] for x in lists if n < len(x)]
     else:
@@ -312,45 +459,42 @@ def _cold_start_candidates(user: Any, kinds: list[str], community_id: int | None
 def for_you(*, user: Any, kinds: Iterable[str] = tuple(ItemKind.values), community_id: int | None = None,
             limit: int = conf.PAGE_SIZE) -> RecList:
     """为你推荐: the member's stored candidates, friends' purchases first, the member's filters applied; a member
-    the model does not know starts from persona tags and joined communities. Visitors and members who switched
-    personalisation off get the popular list (kind popular). In a community only its posts are shown."""
-    kinds = list(kinds)
-    for k in kinds:
-        if k not in ItemKind.values:
-            raise errors.invalid_item_kind(k)
-    if not _authed(user) or not preference_of(user=user).personalised:
+    the model does not know starts from persona tags and joined communities; the popular list tops up a short
+    list. Visitors and members who switched personalisation off get the popular list (kind popular). In a
+    community only its posts are shown."""
+    kinds = _checked_kinds(kinds)
+    if not _personalised(user):
         return popular(user=user, kinds=kinds, community_id=community_id, limit=limit)
-    row = (UserRecommendation.objects.filter(user_id=user.pk, model__status=TrainingStatus.READY)
-           .order_by("-model_id").values_list("items", flat=True).first())
+    # the member's row of the newest READY run, and that run's id, in one query
+    rows = _stored_row.run(binds=(user.pk,))
+    row = rows[0] if rows else None
+    run_id = row[0] if row is not None else _current_run_id()
     friends_list = _friends_bought_candidates(user) if ItemKind.PRODUCT in kinds else []
     candidates: Candidates = friends_list[:FRIENDS_FIRST]
-    source = "model"
     if row is not None:
         friends = {i for _, i, _ in friends_list}
-        for kind, item_id, reason in _as_candidates(row, kinds):
+        for kind, item_id, reason in _as_candidates(row[1], kinds):
             candidates.append((kind, item_id, Reason.FRIENDS_BOUGHT if item_id in friends and kind == ItemKind.PRODUCT
                                else reason))
     else:
-        if current_model() is None:
-            _log_fallback("for you")
-            source = "fallback"
-        candidates += _cold_start_candidates(user, kinds, community_id)
-    # then the popular list, so a member with few candidates left after the filters still sees a full list
-    popular_candidates, popular_source = _popular_candidates(kinds, community_id, user)
-    candidates += popular_candidates
-    items = _load(candidates, _viewer(user), limit=limit, community_id=community_id)
+        candidates += _cold_start_candidates(user, kinds, community_id, run_id)
+    if run_id is None:
+        _log_fallback("for you")
+    items = _load(candidates, _viewer(user, run_id), limit=limit, community_id=community_id, kinds=kinds,
+                  top_up=lambda: _popular_candidates(kinds, community_id, user, run_id)[0])
     # built for this member (their candidates, friends, communities), topped up with popular items if short
     return RecList(name="for_you", kind=ListKind.PERSONALISED, items=items,
-                   source="fallback" if "fallback" in (source, popular_source) else "model")
+                   source="model" if run_id is not None else "fallback")
 
 
 def friends_bought(*, user: Any, limit: int = conf.PAGE_SIZE) -> RecList:
     """好友买过: products bought by members the viewer follows who share their purchases (empty for visitors and
     for members who switched personalisation off: it is based on their follow graph)."""
-    if not _authed(user) or not preference_of(user=user).personalised:
+    if not _personalised(user):
         return RecList(name="friends_bought", kind=ListKind.PERSONALISED, items=[])
-    return RecList(name="friends_bought", kind=ListKind.PERSONALISED,
-                   items=_load(_friends_bought_candidates(user), _viewer(user), limit=limit))
+    candidates = _friends_bought_candidates(user)
+    viewer = _viewer(user, _current_run_id()) if candidates else _Viewer(user, set(), set(), frozenset())
+    return RecList(name="friends_bought", kind=ListKind.PERSONALISED, items=_load(candidates, viewer, limit=limit))
 
 
 def community_hot(*, community_id: int, user: Any = None, limit: int = conf.PAGE_SIZE) -> RecList:
@@ -360,12 +504,13 @@ def community_hot(*, community_id: int, user: Any = None, limit: int = conf.PAGE
 
 
 def also_bought(*, product_id: int, user: Any = None, limit: int = 6) -> RecList:
-    """买了还买: products bought by the members who bought this one (看了还看 when there are none yet), else the
-    site's best sellers. The same for everyone (kind popular); the viewer's 不感兴趣 still applies."""
-    row = (ItemNeighbours.objects.filter(model__status=TrainingStatus.READY, product_id=product_id)
-           .order_by("-model_id").values_list("items", flat=True).first())
-    candidates = _as_candidates(row, [ItemKind.PRODUCT]) if row is not None else []
-    popular_candidates, source = _popular_candidates([ItemKind.PRODUCT], None, user)
-    candidates = [c for c in candidates + popular_candidates if c[1] != product_id]
-    return RecList(name="also_bought", kind=ListKind.POPULAR, source="model" if row is not None else source,
-                   items=_load(candidates, _viewer(user), limit=limit))
+    """买了还买: products bought by the members who bought this one (看了还看 when there are none yet), topped up
+    with the site's popular products. The same for everyone (kind popular); the viewer's 不感兴趣 still applies."""
+    row = (ItemNeighbours.objects.filter(product_id=product_id, model_id=Subquery(_newest_ready_ids()[:1]))
+           .values_list("model_id", "items").first())
+    run_id = row[0] if row is not None else _current_run_id()
+    candidates = [c for c in _as_candidates(row[1], [ItemKind.PRODUCT]) if c[1] != product_id] if row else []
+    return RecList(name="also_bought", kind=ListKind.POPULAR, source="model" if run_id is not None else "fallback",
+                   items=_load(candidates, _viewer(user, run_id), limit=limit, kinds=[ItemKind.PRODUCT],
+                               top_up=lambda: [c for c in _popular_candidates([ItemKind.PRODUCT], None, user,
+                                                                              run_id)[0] if c[1] != product_id]))

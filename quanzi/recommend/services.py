@@ -14,7 +14,7 @@ from quanzi.catalog.selectors import product_get
 from quanzi.content.selectors import post_find
 from quanzi.core.errors import DomainError
 from quanzi.core.events import track
-from quanzi.recommend import errors, training
+from quanzi.recommend import errors, selectors, training
 from quanzi.recommend.enums import ItemKind, TrainingStatus
 from quanzi.recommend.models import (
     HiddenItem,
@@ -56,6 +56,9 @@ def model_train(*, algorithm: str | None = None, params: dict[str, Any] | None =
         stale = [m.pk for m in older[KEEP_MODELS - 1:]]
         TrainedModel.objects.filter(pk__in=stale).delete()
         TrainedModel.objects.filter(status=TrainingStatus.FAILED, pk__lt=run.pk).delete()
+        # serving caches the run's lists per run id, which a new run never shares in production; but SQLite hands an
+        # id out again after a rolled-back insert (every test), so the process that trains forgets the old ones
+        selectors.run_lists.clear()
     except Exception as exc:
         TrainedModel.objects.filter(pk=run.pk).update(status=TrainingStatus.FAILED, error=repr(exc)[:2000],
                                                       finished_at=timezone.now())

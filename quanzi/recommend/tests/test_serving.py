@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _titles(rec: selectors.RecList, kind: str = ItemKind.PRODUCT) -> list[str]:
-    return [i.obj.title for i in rec.of_kind(kind)]
+    return [i.title for i in rec.of_kind(kind)]
 
 
 def test_no_model_falls_back_to_popularity_and_logs_it(caplog: pytest.LogCaptureFixture) -> None:
@@ -112,7 +112,7 @@ def test_friends_bought_only_from_members_who_allow_it() -> None:
     # and in 为你推荐, first, with the reason
     services.model_train()
     top = selectors.for_you(user=s.member, kinds=[ItemKind.PRODUCT]).items[:2]
-    assert {i.obj.title for i in top} == {"商品B", "商品C"}
+    assert {i.title for i in top} == {"商品B", "商品C"}
     assert {i.reason_label for i in top} == {"好友买过"}
     # withdrawing consent takes effect at once, without training again
     services.preference_set(user=sharing, share_purchases=False)
