@@ -11,7 +11,7 @@ the export by default; a provider is needed only to shape a section, hide a colu
 
 Also here, so lower apps can ask without importing privacy:
 - `consent_given(user_id, purpose)`: privacy fills it (`set_consent_lookup`); before it does, only opt-out
-  purposes answer True (see `OPT_OUT_PURPOSES`).
+  purposes answer True (see `OPT_OUT_PURPOSES`); `withdrawn_among(purpose, ids)`: who said no (privacy fills it).
 - `persona_check(user_id, field, value)`: accounts calls it before it stores a persona field; privacy registers
   the checks that need a separate consent (income: financial data; a birth year under 14: a minor's data).
 """
@@ -140,6 +140,27 @@ def consent_given(user_id: int | None, purpose: str) -> bool:
     if not _CONSENT_LOOKUP:
         return purpose in OPT_OUT_PURPOSES
     return _CONSENT_LOOKUP[0](user_id, purpose)
+
+
+# (purpose, user ids) -> the ids among them whose newest consent record for the purpose is a withdrawal
+_WITHDRAWN_LOOKUP: list[Callable[[str, set[int]], set[int]]] = []
+
+
+def set_withdrawn_lookup(fn: Callable[[str, set[int]], set[int]]) -> None:
+    _WITHDRAWN_LOOKUP[:] = [fn]
+
+
+def withdrawn_among(purpose: str, user_ids: set[int]) -> set[int]:
+    """The members of `user_ids` who said no to `purpose` (their newest record withdraws it): what uses their data
+    for it stops (recommend's lists, personas' tags and segments, growth's segment-targeted coupons). A member who
+    never chose is not in it: each use keeps its own default (recommendations on, `consent_given` for opt-in)."""
+    if not _WITHDRAWN_LOOKUP or not user_ids:
+        return set()
+    return _WITHDRAWN_LOOKUP[0](purpose, set(user_ids))
+
+
+def consent_withdrawn(user_id: int | None, purpose: str) -> bool:
+    return user_id is not None and bool(withdrawn_among(purpose, {int(user_id)}))
 
 
 # name -> check(user_id, field, value): raises a DomainError to refuse storing a persona field

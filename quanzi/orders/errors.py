@@ -16,6 +16,7 @@ class ErrorCode(StrEnum):
     CART_FULL = "cart_full"
     EMPTY_CART = "empty_cart"
     IDEMPOTENCY_KEY_MISSING = "idempotency_key_missing"
+    IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
     ILLEGAL_TRANSITION = "illegal_transition"
     INVALID_CARRIER = "invalid_carrier"
     INVALID_CITY = "invalid_city"
@@ -88,6 +89,12 @@ def price_changed(expected: int, actual: int) -> Conflict:
 
 def idempotency_key_missing() -> InvalidInput:
     return InvalidInput(ErrorCode.IDEMPOTENCY_KEY_MISSING, _("缺少幂等键"))
+
+
+def idempotency_key_reused() -> InvalidInput:
+    """The key of an earlier checkout sent with a different body: 422, never the earlier checkout's answer."""
+    return InvalidInput(ErrorCode.IDEMPOTENCY_KEY_REUSED, _("该幂等键已用于另一笔不同内容的下单，请换一个新的键"),
+                        status=422)
 
 
 def order_not_found() -> NotFound:

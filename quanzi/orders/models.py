@@ -92,6 +92,9 @@ class CheckoutSession(models.Model):
     buyer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="checkouts",
                               verbose_name=_("买家"))
     idempotency_key = models.CharField(_("幂等键"), max_length=64)
+    # sha256 of what was asked (items, address, options, note, expected total): a replay of the key with another
+    # body is refused instead of answered with this checkout ("" on checkouts placed before it was recorded)
+    request_fingerprint = models.CharField(_("请求指纹"), max_length=64, blank=True, default="")
     total_fen = models.PositiveIntegerField(_("应付合计（分）"), default=0)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 

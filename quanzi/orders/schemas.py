@@ -140,7 +140,8 @@ class QuoteIn(Schema):
 class CheckoutIn(Schema):
     address_id: int | None = None
     items: list[CartItemIn] | None = Field(None, description="不传则购买整个购物车")
-    idempotency_key: str = Field(..., description="客户端生成的唯一键（8–64 字符），重放返回第一次的结果")
+    idempotency_key: str = Field(..., description="客户端生成的唯一键（8–64 字符）：同一内容重放返回第一次的结果，"
+                                 "内容不同则 422 idempotency_key_reused")
     expected_total_fen: int | None = Field(None, description="客户端看到的应付合计；与当前价格不符时返回 price_changed")
     note: str = ""
     options: OrderOptionsIn | None = Field(None, description="优惠券、积分、活动等选项（与报价时相同）")

@@ -25,6 +25,7 @@ from quanzi.accounts import persona_selectors as account_reads
 from quanzi.communities import persona_selectors as community_reads
 from quanzi.core import persona_selectors as event_reads
 from quanzi.core.money import parse_yuan
+from quanzi.core.personal_data import withdrawn_among
 from quanzi.orders import persona_selectors as order_reads
 from quanzi.personas import errors
 from quanzi.personas.enums import TagGroup
@@ -150,6 +151,7 @@ def holders_of(code: str, *, among: set[int] | None = None) -> set[int]:
     ids = set(qs.values_list("user_id", flat=True))
     if among is not None:
         ids &= among
+    ids -= withdrawn_among("persona", ids)  # a member who withdrew the persona consent holds no tag
     if ids and group_of(code) == TagGroup.BASIC:
         persona = account_reads.consented_persona(user_ids=ids)
         ids = {u for u in ids if basic_tag_still_consented(code, persona.get(u, {}))}

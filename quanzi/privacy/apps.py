@@ -18,5 +18,7 @@ class PrivacyConfig(AppConfig):
         # lower apps ask core whether a member allows a purpose; the answer is privacy's records
         personal_data.set_consent_lookup(lambda user_id, purpose: selectors.consent_granted(
             user_id=user_id, purpose=purpose))
+        personal_data.set_withdrawn_lookup(lambda purpose, user_ids: selectors.consent_withdrawn_among(
+            purpose=purpose, user_ids=user_ids))
         # accounts asks before storing a persona field: sensitive fields need their separate consent
         personal_data.persona_check_register("privacy.sensitive", services.persona_field_check)

@@ -53,6 +53,17 @@ def consent_granted(*, user_id: int, purpose: str) -> bool:
     return last.granted
 
 
+def consent_withdrawn_among(*, purpose: str, user_ids: set[int]) -> set[int]:
+    """The members of `user_ids` whose newest record for `purpose` is a withdrawal (core.personal_data asks)."""
+    rows = Consent.objects.filter(purpose=purpose)
+    if len(user_ids) <= 2000:  # a bigger population: read the purpose's rows (few: members who chose) and filter
+        rows = rows.filter(user_id__in=list(user_ids))
+    newest: dict[int, bool] = {}
+    for user_id, granted in rows.order_by("created_at", "id").values_list("user_id", "granted"):
+        newest[user_id] = granted
+    return {u for u, granted in newest.items() if not granted and u in user_ids}
+
+
 def consent_states(*, user: User) -> list[ConsentState]:
     newest: dict[str, Consent] = {}
     for row in Consent.objects.filter(user_id=user.pk).order_by("created_at", "id"):

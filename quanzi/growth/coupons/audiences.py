@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from quanzi.core.personal_data import consent_withdrawn
+
 
 @dataclass(frozen=True)
 class Audience:
@@ -36,6 +38,8 @@ def in_audience(kind: str, ref: int | None, user_id: int) -> bool:
     is not installed) lets nobody in: a limit is never silently lifted."""
     if not kind:
         return True
+    if consent_withdrawn(user_id, "marketing"):  # a member who said no to marketing is targeted by no campaign
+        return False
     audience = AUDIENCES.get(kind)
     return audience is not None and ref is not None and audience.contains(ref, user_id)
 

@@ -5,6 +5,8 @@ the buyer's key."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import secrets
 from typing import Any
 
@@ -103,18 +105,41 @@ def order_place(*, user: Any, address_id: int | None, idempotency_key: str,
     key = (idempotency_key or "").strip()
     if not 8 <= len(key) <= 64:
         raise errors.idempotency_key_missing()
+    fingerprint = request_fingerprint(address_id=address_id, items=items, expected_total_fen=expected_total_fen,
+                                      note=note, options=options)
     first = CheckoutSession.objects.filter(buyer=user, idempotency_key=key).first()
     if first is not None:
-        return first
+        return _replayed(first, fingerprint)
     wanted, from_cart = _requested(user, items)
     release_expired_for_skus(sku_ids=list(wanted))
     return _place(user=user, address_id=address_id, key=key, wanted=wanted, from_cart=from_cart,
-                  expected_total_fen=expected_total_fen, note=note, options=options)
+                  expected_total_fen=expected_total_fen, note=note, options=options, fingerprint=fingerprint)
+
+
+def request_fingerprint(*, address_id: int | None, items: list[tuple[int, int]] | None,
+                        expected_total_fen: int | None, note: str, options: dict[str, Any] | None) -> str:
+    """What a checkout request asked for, as a sha256: the same items in another order or split over two entries
+    of one SKU are the same request."""
+    merged: dict[int, int] | None = None
+    if items is not None:
+        merged = {}
+        for sku_id, quantity in items:
+            merged[int(sku_id)] = merged.get(int(sku_id), 0) + int(quantity)
+    body = {"address_id": address_id, "items": sorted(merged.items()) if merged is not None else None,
+            "expected_total_fen": expected_total_fen, "note": (note or "").strip(), "options": options or {}}
+    return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _replayed(first: CheckoutSession, fingerprint: str) -> CheckoutSession:
+    if first.request_fingerprint and first.request_fingerprint != fingerprint:
+        raise errors.idempotency_key_reused()
+    return first
 
 
 @transaction.atomic
 def _place(*, user: Any, address_id: int | None, key: str, wanted: dict[int, int], from_cart: bool,
-           expected_total_fen: int | None, note: str, options: dict[str, Any] | None) -> CheckoutSession:
+           expected_total_fen: int | None, note: str, options: dict[str, Any] | None,
+           fingerprint: str) -> CheckoutSession:
     address = Address.objects.filter(user=user, pk=address_id).first() if address_id else None
     skus = catalog_selectors.skus_by_id(sku_ids=wanted)
     if from_cart:  # the cart page lists unavailable items apart and leaves them out of the total: so does this
@@ -137,9 +162,10 @@ def _place(*, user: Any, address_id: int | None, key: str, wanted: dict[int, int
         raise errors.price_changed(expected_total_fen, quote.total_fen)
     try:
         with transaction.atomic():
-            checkout = CheckoutSession.objects.create(buyer=user, idempotency_key=key, total_fen=quote.total_fen)
+            checkout = CheckoutSession.objects.create(buyer=user, idempotency_key=key, total_fen=quote.total_fen,
+                                                      request_fingerprint=fingerprint)
     except IntegrityError:  # the same key placed concurrently: return what that placement made
-        return CheckoutSession.objects.get(buyer=user, idempotency_key=key)
+        return _replayed(CheckoutSession.objects.get(buyer=user, idempotency_key=key), fingerprint)
 
     now = timezone.now()
     credits = order_attribution(user_id=user.pk, product_ids=[s.product_id for s in skus.values()], at=now)

@@ -57,8 +57,11 @@ def test_replay_of_the_same_key_returns_the_first_checkout(member):
     addr = address(member)
     k = key()
     first = services.order_place(user=member, address_id=addr.pk, idempotency_key=k, items=[(sku.pk, 1)])
-    again = services.order_place(user=member, address_id=addr.pk, idempotency_key=k, items=[(sku.pk, 4)])
+    again = services.order_place(user=member, address_id=addr.pk, idempotency_key=k, items=[(sku.pk, 1)])
     assert again.pk == first.pk
+    # the same key with another body: refused (issue #16), never the first checkout's answer
+    assert _code(services.order_place, user=member, address_id=addr.pk, idempotency_key=k,
+                 items=[(sku.pk, 4)]) == "idempotency_key_reused"
     assert Order.objects.filter(buyer=member).count() == 1 and Sku.objects.get(pk=sku.pk).stock == 4
 
 

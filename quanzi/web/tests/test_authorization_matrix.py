@@ -16,10 +16,14 @@ Each route's class comes from its declaration, never from what it answers:
   public; a page with a path parameter that anonymous visitors may not see is owner-of-object unless listed in
   `SHARED_PAGES` below with the reason.
 
+- staff: the routes listed in `STAFF_API` / `STAFF_PAGES` (operators only); a login route without an object that
+  answers the operator and refuses every other role must be listed (the test says so), and no other role may get
+  a 2xx from a listed one, read or write.
+
 What holds for every route and role: no 5xx. Login routes: anonymous gets 401 (API) or the login redirect (pages),
 for reads and writes alike (never 403 CSRF). Public API reads: anonymous is answered (not 401/403). Owner-of-object
-reads: the outsiders (merchant B, the KOL of another community) never get 2xx on the member's / merchant A's
-objects.
+reads and writes: the outsiders (merchant B, the KOL of another community) never get 2xx on the member's /
+merchant A's objects (a write that acts on the caller's own relation to the object is in `ACTS_ON_CALLER`).
 """
 
 from __future__ import annotations
@@ -46,9 +50,39 @@ OUTSIDERS = ("admin_elsewhere", "merchant_b")
 NOT_PAGES = ("admin/", "api/", "i18n/", "media/", "^media/", "favicon.ico", "static/")
 # Pages whose object anonymous visitors may not see but every logged-in user may (reason given).
 SHARED_PAGES: dict[str, str] = {
+    "live-schedule": "the form to schedule a live session in a community the viewer can see; the service "
+                     "(live.services.session_schedule) refuses the POST to anyone not allowed to host there",
     "community-calendar": "a public community's content calendar: any logged-in user reads what it may read "
                           "(content.selectors.content_calendar filters by viewer)",
 }
+
+# Staff-only routes (operators: `is_staff`), by operation id (API) or URL name (page). The matrix checks that no
+# other role gets a 2xx from them, for reads and writes; and a route that answers the operator but refuses every
+# other logged-in role must be listed here (so a new staff route is declared, never left unclassified).
+STAFF_API: set[str] = {
+    "catalog_merchant_list", "catalog_merchant_approve", "catalog_merchant_reject", "catalog_merchant_suspend",
+    "catalog_category_create", "catalog_brand_create",  # merchant admission and the platform's category tree
+    "content_sensitive_words", "content_sensitive_word_create", "content_sensitive_word_delete",  # the word list
+    "distribution_queue", "distribution_approve", "distribution_reject",  # commission withdrawals
+    "personas_segment_list",  # called without a community: platform segments (a community's admins pass its id)
+}
+STAFF_PAGES: set[str] = {
+    "ops-settlements", "ops-settlements-generate", "ops-settlement", "ops-settlement-export",
+    "ops-settlement-action", "withdrawal-queue", "withdrawal-action", "ads-review", "ads-revenue",
+    "insight-platform", "insight-campaigns",
+    "segments", "lottery-new",  # reached without a community: the platform's (a community's admins pass its id)
+}
+# Login routes with an object in the path that act on the caller's own relation to it, not on the object: any
+# logged-in user may call them on anyone's object (reason given).
+ACTS_ON_CALLER: dict[str, str] = {
+    "accounts_follow": "the caller follows the user in the path",
+    "accounts_unfollow": "the caller stops following the user in the path",
+    "communities_community_join": "the caller joins a public community",
+    "communities_community_leave": "the caller leaves the community",
+    "chat_unblock": "the caller lifts their own block of the user in the path",
+    "chat_block": "the caller blocks the user in the path",
+}
+NON_STAFF = ("member", "admin_elsewhere", "merchant_a", "merchant_b")
 
 
 @dataclass(frozen=True)
@@ -73,7 +107,8 @@ def api_routes() -> list[Route]:
             for operation in path_view.operations:
                 for method in operation.methods:
                     name = operation.operation_id or ninja_api.get_openapi_operation_id(operation)
-                    routes.append(Route("api", method, re.sub(r"/+", "/", full), name, access_of(operation)))
+                    access = Access.STAFF if name in STAFF_API else access_of(operation)
+                    routes.append(Route("api", method, re.sub(r"/+", "/", full), name, access))
     return routes
 
 
@@ -101,8 +136,9 @@ def page_routes() -> list[Route]:
         if route.startswith(NOT_PAGES) or route.startswith("^"):
             continue
         view = pattern.callback
-        access = Access.MEMBER if _requires_login(view) else Access.PUBLIC
-        routes.append(Route("page", "GET", "/" + route, pattern.name or view.__name__, access))
+        name = pattern.name or view.__name__
+        access = Access.STAFF if name in STAFF_PAGES else Access.MEMBER if _requires_login(view) else Access.PUBLIC
+        routes.append(Route("page", "GET", "/" + route, name, access))
     return routes
 
 
@@ -214,15 +250,20 @@ def _judge(route: Route, path: str, known_objects: bool, answers: dict[str, int]
             out.append(f"anonymous got {anonymous} on a public read: {where}")
         private = route.access in (Access.OWNER, Access.STAFF)
     else:
-        if route.access is Access.MEMBER and anonymous not in (302, 401, 403, 404, 405):
+        if route.access in (Access.MEMBER, Access.STAFF) and anonymous not in (302, 401, 403, 404, 405):
             out.append(f"anonymous got {anonymous} on a login page: {where}")
         private = anonymous != 200 and _has_params(route) and route.name not in SHARED_PAGES
-    if private and route.method == "GET" and known_objects:
+    if private and known_objects and route.name not in ACTS_ON_CALLER:  # neither sees nor changes the object
         for role in OUTSIDERS:
             if 200 <= answers[role] < 300:
-                out.append(f"{role} (an outsider) got {answers[role]} on someone else's object: {where}")
+                verb = "got" if route.method == "GET" else "changed with"
+                out.append(f"{role} (an outsider) {verb} {answers[role]} someone else's object: {where}")
     if route.access is Access.STAFF:
-        for role in ("member", "merchant_a", "merchant_b", "admin_elsewhere"):
-            if 200 <= answers[role] < 300 and route.method == "GET":
+        for role in NON_STAFF:
+            if 200 <= answers[role] < 300:
                 out.append(f"{role} got {answers[role]} on a staff route: {where}")
+    elif route.method == "GET" and route.access is Access.MEMBER and not _has_params(route) \
+            and 200 <= answers["operator"] < 300 \
+            and all(answers[role] in (302, 403, 404) for role in NON_STAFF):
+        out.append(f"only the operator is answered: a staff route, declare it in STAFF_API / STAFF_PAGES: {where}")
     return out
