@@ -9,7 +9,17 @@ after the large community is filled. For each page it prints the median and p90 
 queries, and the ratio large/small. Target: the same number of queries at both sizes (the run fails
 otherwise) and a latency ratio near 1.
 
-Run alone: .venv/bin/python bench/bench_feed.py
+Then the scale section (`--scale-only` runs it alone): the hot feeds over 100 vs 100,000 posts. The visitor's home
+used to score every public post in SQL per request (an HN-style gravity, sorted over every row); it now reads the
+stored `Post.hot_score` (a generated column the database keeps on every write) through an index. 100 posts are
+made through the services; the other 99,900 are inserted in bulk (100,000 service calls would take an hour; the
+stored score is computed by the database from the same columns either way, and every post gets counters). For
+each query it prints the median latency at both sizes and the ratio, and the same query ordered by the old
+per-request expression for comparison. The last line:
+
+    feed-scale: hot_public_ratio=R hot_community_ratio=R search_ratio=R old_hot_public_ratio=R
+
+Run alone: .venv/bin/python bench/bench_feed.py   (--scale-only: only the 100 vs 100,000 section)
 """
 
 from __future__ import annotations
@@ -206,6 +216,107 @@ def main() -> int:
     return 0
 
 
+SCALE_SMALL, SCALE_LARGE = 100, 100_000
+
+
+def _old_hot(qs: Any) -> Any:
+    """The hot order as it was: the HN-style score computed for every row in SQL, per request."""
+    from django.db.models import F, FloatField, Value
+    from django.db.models.functions import Cast, Greatest, Power
+    from django.utils import timezone
+
+    points = Cast(F("like_count") + 2 * F("comment_count") + 3 * F("share_count") + F("favourite_count") + 1,
+                  FloatField())
+    age = (Value(timezone.now().timestamp(), output_field=FloatField()) - Cast(F("publish_ts"), FloatField())) \
+        / Value(3600.0, output_field=FloatField())
+    score = points / Power(Greatest(age, Value(0.0, output_field=FloatField())) + Value(2.0, output_field=FloatField()),
+                           Value(1.5, output_field=FloatField()))
+    return qs.annotate(old_hot=score).order_by("-old_hot", "-id")
+
+
+def scale() -> int:
+    """Hot feeds and search over 100, then 100,000 posts (see the module docstring)."""
+    import random
+
+    from django.db import connection
+    from django.utils import timezone
+
+    from quanzi.accounts.services import user_signup
+    from quanzi.communities.services import community_create, community_join
+    from quanzi.content import selectors, services
+    from quanzi.content.models import Post
+
+    common.header(f"hot feeds and search: {SCALE_SMALL} vs {SCALE_LARGE:,} posts (throw-away SQLite)")
+    owner = user_signup(phone="13600000001", password="bench-pass-1", nickname="群主")
+    author = user_signup(phone="13600000002", password="bench-pass-1", nickname="作者")
+    communities = [community_create(owner=owner, name=f"跑步圈{i}", slug=f"run-{i}", vertical="fitness")
+                   for i in range(5)]
+    for community in communities:
+        community_join(user=author, community=community)
+    rng = random.Random(16)
+    words = ["跑步", "配速", "装备", "减脂", "早餐", "拉伸", "马拉松", "心率", "跑鞋", "打卡"]
+    for i in range(SCALE_SMALL):
+        services.post_create(author=author, community=communities[i % 5],
+                             body=f"{rng.choice(words)}记录第 {i} 次：{rng.choice(words)}和{rng.choice(words)}")
+
+    def queries() -> dict[str, Any]:
+        return {
+            "hot_public": lambda: list(selectors.public_hot_feed()[:PER_PAGE]),
+            "hot_community": lambda: list(selectors.community_feed(community=communities[0], viewer=None,
+                                                                     order="hot")[:PER_PAGE]),
+            "search": lambda: list(selectors.search_posts(q="马拉松", viewer=None)[:PER_PAGE]),
+            "old_hot_public": lambda: list(_old_hot(selectors.public_hot_feed())[:PER_PAGE]),
+        }
+
+    def measure() -> dict[str, float]:
+        return {name: common.median_ms(common.samples(fn, warmup=2, runs=15)) for name, fn in queries().items()}
+
+    small = measure()
+    started = time.perf_counter()
+    now = timezone.now()
+    batch = []
+    for i in range(SCALE_LARGE - SCALE_SMALL):
+        when = now - dt.timedelta(minutes=rng.randint(0, 60 * 24 * 90))
+        body = f"{rng.choice(words)}记录第 {i} 次：{rng.choice(words)}和{rng.choice(words)}"
+        batch.append(Post(community=communities[i % 5], author=author, body=body, publish_at=when,
+                          publish_ts=int(when.timestamp()), search_text=selectors.search_text_of(title="", body=body),
+                          like_count=rng.randint(0, 50), comment_count=rng.randint(0, 10),
+                          share_count=rng.randint(0, 3), favourite_count=rng.randint(0, 8)))
+        if len(batch) == 5000:
+            Post.objects.bulk_create(batch)
+            batch = []
+    Post.objects.bulk_create(batch)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(f"{Post.objects.count():,} posts ({SCALE_LARGE - SCALE_SMALL:,} inserted in bulk in "
+          f"{time.perf_counter() - started:.0f} s)")
+    large = measure()
+    plan = _plan(selectors.public_hot_feed()[:PER_PAGE])
+    print(f"{'query':<16} {SCALE_SMALL:>10} {SCALE_LARGE:>10} {'ratio':>7}   (median ms of 15)")
+    ratios = {}
+    for name in small:
+        ratios[name] = large[name] / small[name]
+        print(f"{name:<16} {small[name]:>10.2f} {large[name]:>10.2f} {ratios[name]:>7.2f}")
+    print(f"visitor's hot feed plan at {SCALE_LARGE:,}: {plan}")
+    print(f"feed-scale: hot_public_ratio={ratios['hot_public']:.2f} hot_community_ratio={ratios['hot_community']:.2f} "
+          f"search_ratio={ratios['search']:.2f} old_hot_public_ratio={ratios['old_hot_public']:.2f}")
+    return 0
+
+
+def _plan(qs: Any) -> str:
+    from django.db import connection
+
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        return "; ".join(str(row[-1]) for row in cursor.fetchall())
+
+
 if __name__ == "__main__":
+    import sys
+
     common.setup_django()
-    raise SystemExit(main())
+    if "--scale-only" in sys.argv:
+        raise SystemExit(scale())
+    status = main()
+    raise SystemExit(status or scale())

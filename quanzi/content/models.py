@@ -1,12 +1,28 @@
 from __future__ import annotations
 
+import math
+
 from django.conf import settings
 from django.db import models
+from django.db.models import F, FloatField, Value
+from django.db.models.functions import Cast, Ln
 from django.utils.translation import gettext_lazy as _
 
 from quanzi.communities.models import Community
 from quanzi.content.enums import CommentStatus, PostKind, PostStatus, ReactionKind
 from quanzi.core.messages import shown
+
+# The hot score's half-life: a post's interaction points count half as much every 6 hours (docs/notes/load.md).
+HOT_HALF_LIFE_HOURS = 6
+HOT_POINTS = F("like_count") + 2 * F("comment_count") + 3 * F("share_count") + F("favourite_count") + 1
+
+
+def hot_score_expression() -> models.Expression:
+    """ln(points) + publish_ts · ln 2 / half-life: the log of points decayed exponentially from the post's publish
+    time. Ordering by it is ordering by points · 2^(-age / half-life) at any moment (the "now" term is the same
+    for every row), so the score is stored once, indexed, and only changes when the counters do."""
+    return Ln(Cast(HOT_POINTS, FloatField())) + Cast(F("publish_ts"), FloatField()) * Value(
+        math.log(2) / (HOT_HALF_LIFE_HOURS * 3600), output_field=FloatField())
 
 
 class Post(models.Model):
@@ -33,6 +49,10 @@ class Post(models.Model):
     share_count = models.PositiveIntegerField(_("分享数"), default=0)
     view_count = models.PositiveIntegerField(_("浏览数"), default=0)
     search_text = models.TextField(default="", blank=True, editable=False)
+    # computed by the database from the counters and publish_ts on every write (also by `.update()`), so the hot
+    # feeds read it through an index instead of scoring every row per request
+    hot_score = models.GeneratedField(expression=hot_score_expression(), output_field=models.FloatField(),
+                                      db_persist=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -42,6 +62,8 @@ class Post(models.Model):
         indexes = [
             models.Index(fields=["community", "status", "publish_at"]),
             models.Index(fields=["author", "status", "publish_at"]),
+            models.Index(fields=["hot_score", "id"], name="content_post_hot"),
+            models.Index(fields=["community", "hot_score", "id"], name="content_post_comm_hot"),
         ]
 
     def __str__(self) -> str:

@@ -10,9 +10,7 @@ import calendar
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
-from django.db.models import Case, Expression, F, FloatField, IntegerField, Prefetch, Q, QuerySet, Value, When
-from django.db.models.functions import Cast, Greatest, Power
+from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from quanzi.accounts.selectors import following_ids
@@ -89,27 +87,11 @@ def _latest(qs: QuerySet[Post]) -> QuerySet[Post]:
     return qs.order_by(F("publish_at").desc(nulls_last=True), "-id")
 
 
-def hot_score_expr(*, now: dt.datetime | None = None) -> Expression:
-    """The hot score, computed in SQL (SQLite and PostgreSQL):
-
-        score = (likes + 2·comments + 3·shares + favourites + 1) / (age_hours + 2) ^ gravity
-
-    an HN-style gravity (settings.QUANZI["HOT_GRAVITY"], 1.5 by default): interactions lift a post, age pulls
-    it down, so a fresh post with a few likes beats an old one with slightly more. `age_hours` comes from the
-    stored `publish_ts` (Unix seconds of publish_at), because SQLite cannot take the epoch of a datetime.
-    """
-    now = now or timezone.now()
-    gravity = float(settings.QUANZI["HOT_GRAVITY"])
-    points = Cast(F("like_count") + 2 * F("comment_count") + 3 * F("share_count") + F("favourite_count") + 1,
-                  FloatField())
-    age_hours = (Value(now.timestamp(), output_field=FloatField()) - Cast(F("publish_ts"), FloatField())) / Value(
-        3600.0, output_field=FloatField())
-    base = Greatest(age_hours, Value(0.0, output_field=FloatField())) + Value(2.0, output_field=FloatField())
-    return points / Power(base, Value(gravity, output_field=FloatField()))
-
-
-def _hot(qs: QuerySet[Post], now: dt.datetime | None = None) -> QuerySet[Post]:
-    return qs.annotate(hot=hot_score_expr(now=now)).order_by("-hot", F("publish_at").desc(nulls_last=True), "-id")
+def _hot(qs: QuerySet[Post]) -> QuerySet[Post]:
+    """Hot first: by the stored `Post.hot_score` (ln of likes + 2·comments + 3·shares + favourites + 1, decayed
+    with a half-life of `models.HOT_HALF_LIFE_HOURS` from publish time; see `models.hot_score_expression`), which
+    the database keeps up to date on every write and an index serves in order, whatever the number of posts."""
+    return qs.order_by("-hot_score", "-id")
 
 
 def _ordered(qs: QuerySet[Post], order: str) -> QuerySet[Post]:

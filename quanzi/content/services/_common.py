@@ -10,6 +10,7 @@ from quanzi.content import errors
 from quanzi.content.enums import PostStatus
 from quanzi.content.models import Post
 from quanzi.content.selectors import post_is_public
+from quanzi.core import pagecache
 from quanzi.core.messages import Text, message_columns
 
 if TYPE_CHECKING:
@@ -53,6 +54,8 @@ def post_set_status(post: Post, status: str, reason: Text = "", *, only_from: tu
     columns = message_columns(reason, model=Post, text="status_reason", prefix="status_")
     was_published = qs.filter(status=PostStatus.PUBLISHED).update(status=status, **columns)
     changed = was_published or qs.update(status=status, **columns)
+    if changed:
+        pagecache.changed()  # an update() sends no signal: visitors' cached pages are forgotten here
     if was_published and status != PostStatus.PUBLISHED:
         community_post_count(post.community_id, -1)
     elif changed and status == PostStatus.PUBLISHED:

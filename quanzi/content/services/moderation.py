@@ -20,6 +20,7 @@ from quanzi.content.enums import CommentStatus, PostStatus
 from quanzi.content.errors import ErrorCode
 from quanzi.content.models import Comment, Post, SensitiveWord
 from quanzi.content.services._common import moderation_audit, post_set_status, require_moderator
+from quanzi.core import pagecache
 from quanzi.core.errors import NotFound
 from quanzi.core.events import track
 from quanzi.core.messages import message_columns, msg
@@ -139,6 +140,7 @@ def comment_approve(*, actor: User, comment: Comment) -> Comment:
     if not changed:
         raise errors.conflict(ErrorCode.COMMENT_NOT_HELD, _("该评论不在待审核状态"))
     Post.objects.filter(pk=comment.post_id).update(comment_count=F("comment_count") + 1)
+    pagecache.changed()
     comment.refresh_from_db(fields=["status", "status_reason", "status_message_id", "status_params"])
     moderation_audit(community=community, actor=actor, kind=ModerationKind.APPROVE_POST,
                      target_user=comment.author, target_type="comment", target_id=comment.pk)

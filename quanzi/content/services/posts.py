@@ -21,6 +21,7 @@ from quanzi.content.models import OfflineEvent, Poll, PollOption, Post, PostImag
 from quanzi.content.selectors import post_is_public, search_text_of
 from quanzi.content.sensitive import find_words
 from quanzi.content.services._common import community_post_count, post_set_status
+from quanzi.core import pagecache
 from quanzi.core.enums import TouchKind
 from quanzi.core.events import touch_record, track
 from quanzi.core.images import clean_image
@@ -177,6 +178,7 @@ def posts_publish_due(*, now: dt.datetime | None = None) -> int:
         with transaction.atomic():
             if Post.objects.filter(pk=pk, status=PostStatus.SCHEDULED).update(status=PostStatus.PUBLISHED):
                 community_post_count(community_id, +1)
+                pagecache.changed()
                 track("post.publish", obj=Post(pk=pk), community_id=community_id, author_id=author_id)
                 done += 1
     return done
