@@ -32,6 +32,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "te
 CSRF_TRUSTED_ORIGINS = prodconf.csrf_trusted_origins(env, ALLOWED_HOSTS, env.str("QUANZI_PUBLIC_BASE_URL", default=""))
 
 INSTALLED_APPS = [
+    "daphne",  # first: its runserver serves quanzi.asgi (HTTP and WebSockets) for `make demo` (quanzi/asgi.py)
     "quanzi.core.admin_base.QuanziAdminConfig",  # the admin with quanzi's site (core/admin_base.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -97,6 +98,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "quanzi.urls"
 WSGI_APPLICATION = "quanzi.wsgi.application"
+ASGI_APPLICATION = "quanzi.asgi.application"  # WebSockets (Channels); docs/notes/live.md
 
 TEMPLATES = [
     {
@@ -195,6 +197,8 @@ else:
         "filename": str(VAR_DIR / "huey.sqlite3"),
         "immediate": False,
     }
+# WebSocket fan-out between consumers: in memory in one process, Redis with REDIS_URL (core/prodconf.py)
+CHANNEL_LAYERS = prodconf.channel_layers(os.environ.get("QUANZI_CHANNELS_REDIS_URL", "") or REDIS_URL, TESTING)
 if TESTING:
     HUEY["immediate"] = True
     INSTALLED_APPS.append("quanzi.orders.tests.probe_app")  # a plug-in that records every order moment

@@ -136,6 +136,9 @@ def content_security_policy(env: environ.Env, media_url: str) -> dict[str, Any]:
         "img-src": img,
         "font-src": [self_, "data:"],
         "connect-src": [self_, *env.list("QUANZI_CSP_CONNECT_SRC", default=[])],
+        # live video (quanzi/live): the stream and replay come from any provider's CDN over https (HLS / FLV);
+        # media cannot run script, so any https origin is allowed; blob: for a player built on MediaSource
+        "media-src": [self_, "https:", "blob:", *env.list("QUANZI_CSP_MEDIA_SRC", default=[])],
         "frame-ancestors": ["'none'"],
         "object-src": ["'none'"],
         "base-uri": [self_],
@@ -172,3 +175,14 @@ def logging_config(env: environ.Env, debug: bool, testing: bool) -> dict[str, An
                     **({"huey": {"handlers": ["console"], "level": "INFO", "propagate": False}}
                        if fmt == "json" else {})},
     }
+
+
+def channel_layers(redis_url: str, testing: bool) -> dict[str, Any]:
+    """CHANNEL_LAYERS (Django Channels: how WebSocket consumers reach each other, e.g. a comment fanned out to a
+    live room). In memory in the embedded default and the tests (one process); on Redis when REDIS_URL is set,
+    so the daphne processes of several machines share the rooms. QUANZI_CHANNELS_REDIS_URL may name another
+    Redis (or database) for it."""
+    if not redis_url or testing:
+        return {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    return {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer",
+                        "CONFIG": {"hosts": [redis_url], "capacity": 1500, "expiry": 30}}}

@@ -39,3 +39,34 @@ def race(fns: list[Callable[[], object]]) -> list[str]:
     for t in threads:
         t.join()
     return results
+
+
+_asgi_server: dict[str, str] = {}
+
+
+def asgi_live_server(application: object) -> str:
+    """The URL of daphne serving `application` (HTTP and WebSockets) on a free loopback port, in a thread of this
+    process, for browser tests of real-time pages (pytest-django's live_server speaks WSGI only). One per process:
+    Twisted's reactor cannot be restarted, so the first caller's application is served until the process ends
+    (pass the same one: quanzi.asgi's, with static files). Works with the in-memory SQLite test database shared
+    by threads (transaction=True tests) and the in-memory channel layer (everything runs in daphne's loop)."""
+    if "url" in _asgi_server:
+        return _asgi_server["url"]
+    import socket
+    import time
+
+    from daphne.server import Server
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = Server(application=application, endpoints=[f"tcp:port={port}:interface=127.0.0.1"],
+                    signal_handlers=False, verbosity=0)
+    threading.Thread(target=server.run, name="daphne-test-server", daemon=True).start()
+    deadline = time.monotonic() + 10
+    while not server.listening_addresses:
+        if time.monotonic() > deadline:
+            raise RuntimeError("daphne did not start listening")
+        time.sleep(0.05)
+    _asgi_server["url"] = f"http://127.0.0.1:{port}"
+    return _asgi_server["url"]

@@ -5,6 +5,8 @@ In order: refuse to start when the settings are not production's (below), `check
 - gunicorn, `--workers` processes (default: one per CPU, WEB_CONCURRENCY) × `--threads` threads (gthread: a thread
   waiting on the database does not idle its process), bound to `--bind` (QUANZI_BIND, default 127.0.0.1:8000:
   behind a proxy on the same machine);
+- daphne serving `quanzi.asgi` for the WebSockets (`/ws/`: live rooms, chat, notifications) on `--ws-bind`
+  (QUANZI_WS_BIND, default 127.0.0.1:8001; the proxy sends `/ws/` there, docs/deploy.md), unless `--no-ws`;
 - the job consumer, `manage.py run_huey` on Redis (`--job-workers` threads, periodic jobs on).
 When either child exits, the other is stopped and `prod` exits with an error, so a supervisor (systemd, a
 container runtime) restarts the whole; SIGTERM / SIGINT stop both gracefully. On more machines: one runs
@@ -70,6 +72,9 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int,
                             default=int(os.environ.get("WEB_CONCURRENCY", 0)) or (os.cpu_count() or 2))
         parser.add_argument("--threads", type=int, default=int(os.environ.get("QUANZI_WEB_THREADS", 8)))
+        parser.add_argument("--ws-bind", default=os.environ.get("QUANZI_WS_BIND", "127.0.0.1:8001"),
+                            help="daphne's address for the WebSockets (host:port)")
+        parser.add_argument("--no-ws", action="store_true", help="no WebSocket server (another machine runs it)")
         parser.add_argument("--job-workers", type=int, default=int(os.environ.get("QUANZI_JOB_WORKERS", 4)))
         parser.add_argument("--no-jobs", action="store_true", help="web only (another machine runs the jobs)")
         parser.add_argument("--no-web", action="store_true", help="the job consumer only")
@@ -101,6 +106,12 @@ class Command(BaseCommand):
             self.stdout.write(f"web: gunicorn on {options['bind']}, {options['workers']} workers × "
                               f"{options['threads']} threads")
             children["web"] = subprocess.Popen(web)
+        if not options["no_web"] and not options["no_ws"]:
+            host, _sep, port = options["ws_bind"].rpartition(":")
+            ws = [sys.executable, "-m", "daphne", "-b", host or "127.0.0.1", "-p", port, "--proxy-headers",
+                  "quanzi.asgi:application"]
+            self.stdout.write(f"websockets: daphne on {options['ws_bind']}")
+            children["ws"] = subprocess.Popen(ws)
         if not options["no_jobs"]:
             manage = Path(settings.BASE_DIR) / "manage.py"
             entry = [str(manage)] if manage.exists() else ["-m", "quanzi.cli"]  # a checkout, or pip-installed
