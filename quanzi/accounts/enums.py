@@ -44,3 +44,6 @@ class NotificationKind(models.TextChoices):
     ORDER = "order", _("订单动态")
     AFTERSALE = "aftersale", _("售后")
     SHOP = "shop", _("店铺订单")
+    MENTION = "mention", _("提到我")
+    MERCHANT = "merchant", _("商家入驻")
+    LIVE = "live", _("直播")

@@ -107,3 +107,43 @@ def signed_up(*, user: Any, context: SignupContext) -> None:
     """Called by `user_signup` once the account is saved: each hook runs after the commit."""
     for name, fn in sorted(SIGNED_UP.items()):
         transaction.on_commit(partial(_run_signed_up, name, fn, user, context))
+
+
+# --- notifications (notify: the member's settings per kind, real-time delivery, SMS / WeChat / email) --------------
+
+# name -> wanted(recipient_id, kind) -> bool: False keeps the notice out of the inbox (the member turned it off)
+NOTIFICATION_GATES: dict[str, Callable[[int, str], bool]] = {}
+# name -> fn(recipient_id, kind, message, url, notification or None), run in the sender's transaction
+NOTIFICATION_SENT: dict[str, Callable[[int, str, Any, str, Any], None]] = {}
+
+
+def notification_gate(name: str, fn: Callable[[int, str], bool]) -> None:
+    """Register (or replace, by name) who decides whether a notice of `kind` reaches a member's inbox."""
+    NOTIFICATION_GATES[name] = fn
+
+
+def on_notification(name: str, fn: Callable[[int, str, Any, str, Any], None]) -> None:
+    """Register (or replace, by name) what else happens when a member is told something (push it to their open
+    pages, queue it on their other channels). `notification` is None when the inbox was turned off for the kind."""
+    NOTIFICATION_SENT[name] = fn
+
+
+def notification_wanted(*, recipient_id: int, kind: str) -> bool:
+    for name, fn in sorted(NOTIFICATION_GATES.items()):
+        try:
+            if not fn(recipient_id, kind):
+                return False
+        except Exception:  # a broken gate must not silence the inbox
+            log.exception("notification gate %s failed for user %s", name, recipient_id)
+    return True
+
+
+def notification_sent(*, recipient_id: int, kind: str, message: Any, url: str, notification: Any) -> None:
+    """Called by `notification_create`; each hook runs in a savepoint: one that fails is logged and never undoes
+    what the sender did."""
+    for name, fn in sorted(NOTIFICATION_SENT.items()):
+        try:
+            with transaction.atomic():
+                fn(recipient_id, kind, message, url, notification)
+        except Exception:
+            log.exception("notification hook %s failed for user %s", name, recipient_id)

@@ -21,7 +21,14 @@ from django.utils.translation import gettext as _
 from quanzi.accounts import errors, throttle
 from quanzi.accounts.enums import Gender, IncomeBand, NotificationKind, PersonaField
 from quanzi.accounts.errors import ErrorCode
-from quanzi.accounts.hooks import SignupContext, profile_updated, signed_up, signup_checks_run
+from quanzi.accounts.hooks import (
+    SignupContext,
+    notification_sent,
+    notification_wanted,
+    profile_updated,
+    signed_up,
+    signup_checks_run,
+)
 from quanzi.accounts.models import ApiToken, ConsentRecord, Follow, Notification, Persona, User
 from quanzi.core.errors import InvalidInput
 from quanzi.core.events import track
@@ -398,8 +405,12 @@ def notification_create(*, recipient: User | int, kind: str, message: Message, u
     recipient_id = recipient if isinstance(recipient, int) else recipient.pk
     if actor is not None and actor.pk == recipient_id:
         return None  # nobody is told about their own actions
-    return Notification.objects.create(recipient_id=recipient_id, actor=actor, kind=kind, url=url,
-                                       **message_columns(message, model=Notification, text="text"))
+    row = None
+    if notification_wanted(recipient_id=recipient_id, kind=kind):  # the member's settings (notify)
+        row = Notification.objects.create(recipient_id=recipient_id, actor=actor, kind=kind, url=url,
+                                          **message_columns(message, model=Notification, text="text"))
+    notification_sent(recipient_id=recipient_id, kind=kind, message=message, url=url, notification=row)
+    return row
 
 
 @transaction.atomic

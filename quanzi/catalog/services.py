@@ -11,6 +11,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from quanzi.accounts.enums import NotificationKind
+from quanzi.accounts.services import notification_create
 from quanzi.catalog import errors
 from quanzi.catalog.enums import Fulfilment, MerchantStatus, ReturnExemption, StockReason
 from quanzi.catalog.errors import ErrorCode
@@ -32,7 +34,7 @@ from quanzi.core.enums import TouchKind
 from quanzi.core.errors import InvalidInput, NotAuthenticated, NotFound
 from quanzi.core.events import touch_record, track
 from quanzi.core.images import clean_image
-from quanzi.core.messages import Text, message_columns
+from quanzi.core.messages import Text, message_columns, msg
 
 if TYPE_CHECKING:
     from quanzi.communities.models import Community
@@ -128,15 +130,21 @@ def _merchant_move(*, operator: Any, merchant_id: int, to: str, allowed_from: se
 
 @transaction.atomic
 def merchant_approve(*, operator: Any, merchant_id: int, commission_rate: Decimal | None = None) -> Merchant:
-    return _merchant_move(operator=operator, merchant_id=merchant_id, to=MerchantStatus.APPROVED,
-                          allowed_from={MerchantStatus.APPLIED, MerchantStatus.SUSPENDED}, reason="",
-                          event="merchant.approve", commission_rate=commission_rate)
+    merchant = _merchant_move(operator=operator, merchant_id=merchant_id, to=MerchantStatus.APPROVED,
+                              allowed_from={MerchantStatus.APPLIED, MerchantStatus.SUSPENDED}, reason="",
+                              event="merchant.approve", commission_rate=commission_rate)
+    notification_create(recipient=merchant.user_id, kind=NotificationKind.MERCHANT, url="/shop/merchant/",
+                        message=msg("notify.merchant_approved", name=merchant.business_name))
+    return merchant
 
 
 @transaction.atomic
 def merchant_reject(*, operator: Any, merchant_id: int, reason: str) -> Merchant:
-    return _merchant_move(operator=operator, merchant_id=merchant_id, to=MerchantStatus.REJECTED,
-                          allowed_from={MerchantStatus.APPLIED}, reason=reason, event="merchant.reject")
+    merchant = _merchant_move(operator=operator, merchant_id=merchant_id, to=MerchantStatus.REJECTED,
+                              allowed_from={MerchantStatus.APPLIED}, reason=reason, event="merchant.reject")
+    notification_create(recipient=merchant.user_id, kind=NotificationKind.MERCHANT, url="/shop/merchant/",
+                        message=msg("notify.merchant_rejected", name=merchant.business_name, r=reason))
+    return merchant
 
 
 @transaction.atomic

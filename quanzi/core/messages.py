@@ -267,6 +267,18 @@ _SPECS: list[MessageSpec] = [
         M("notify.membership_refunded", gettext_noop("「%(plan)s」已退款，会员权益已结束"), plan=TEXT),
         M("membership.refund_reason", gettext_noop("退订「%(plan)s」，退款 %(amount)s"), plan=TEXT, amount=TEXT),
     ),
+    # --- notify: the moments that had no notice (merchant review, commission released, coupons expiring, @) ----
+    *_app(
+        "notify",
+        M("notify.merchant_approved", gettext_noop("「%(name)s」的商家入驻申请已通过，可以上架商品了"), name=TEXT),
+        M("notify.merchant_rejected", gettext_noop("「%(name)s」的商家入驻申请未通过：%(r)s"), name=TEXT, r=TEXT),
+        M("notify.commission_released", gettext_noop("推广订单已完成，佣金 %(amount)s 已结算，可以提现了"),
+          amount=TEXT),
+        M("notify.coupon_expiring", gettext_noop("你的优惠券「%(name)s」将于 %(until)s 过期，别忘了使用"), name=TEXT,
+          until=TEXT),
+        M("notify.mention", gettext_noop("%(n)s 在「%(t)s」中提到了你"), n=TEXT, t=TEXT),
+        M("notify.live_starting", gettext_noop("「%(c)s」的直播「%(t)s」开始了，快来看看"), c=TEXT, t=TEXT),
+    ),
 ]
 
 

@@ -334,3 +334,12 @@ def platform_coupon_sources(sources: Collection[str]) -> set[str]:
         return set()
     return {f"coupon:{pk}" for pk in Coupon.objects.filter(pk__in=ids, template__merchant__isnull=True)
             .values_list("pk", flat=True)}
+
+
+def coupons_expiring(*, after: dt.datetime, before: dt.datetime, limit: int = 5000) -> list[dict[str, Any]]:
+    """Unused coupons whose validity ends in (after, before], oldest expiry first: notify reminds their holders
+    (`{"id", "user_id", "name", "valid_until"}`)."""
+    rows = (Coupon.objects.filter(status=CouponStatus.UNUSED, valid_until__gt=after, valid_until__lte=before)
+            .order_by("valid_until", "pk").values("id", "user_id", "template__name", "valid_until")[:limit])
+    return [{"id": r["id"], "user_id": r["user_id"], "name": r["template__name"], "valid_until": r["valid_until"]}
+            for r in rows]

@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from ninja import Schema
+
+
+class PreferenceOut(Schema):
+    group: str
+    label: str
+    channels: dict[str, bool]
+
+
+class PreferenceIn(Schema):
+    group: str
+    channel: str
+    enabled: bool
