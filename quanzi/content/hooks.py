@@ -3,7 +3,8 @@ docs/ARCHITECTURE.md, "The domain map").
 
 - **content facts**: `on_fact(name, fn)`; `fn(fact: ContentFact)` runs after the commit of a check-in, a published
   post, a visible answer to a question, or an accepted answer, each hook on its own: one that fails is logged and
-  never undoes what the member did (loyalty.tasks: task progress, check-in rewards, badges)."""
+  never undoes what the member did (loyalty.tasks: task progress, check-in rewards, badges).
+- **home page panels**: `home_panel(name, fn)`; `fn(request)` -> HTML ("" for nothing), above the home feed."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from django.db import transaction
 
@@ -56,3 +58,13 @@ def fact_happened(fact: ContentFact) -> None:
     """Called by the services in the transaction that wrote the fact: each hook runs after it commits."""
     for name, fn in sorted(FACT_HOOKS.items()):
         transaction.on_commit(partial(_run, name, fn, fact))
+
+
+# name -> panel(request) -> HTML (already escaped) or "": panels on the home page (ads: the home banner), shown in
+# name order above the feed by `home` (content/views.py)
+HOME_PANELS: dict[str, Callable[[Any], str]] = {}
+
+
+def home_panel(name: str, fn: Callable[[Any], str]) -> None:
+    """Register (or replace, by name) a panel on the home page."""
+    HOME_PANELS[name] = fn

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,7 +20,9 @@ from quanzi.communities import selectors as community_selectors
 from quanzi.communities.selectors import community_get, has_perm, membership_get
 from quanzi.content import selectors, services
 from quanzi.content.enums import PostKind
+from quanzi.content.hooks import HOME_PANELS
 from quanzi.content.models import Post
+from quanzi.core.pagecache import anonymous_page
 from quanzi.core.pages import call_service, page_of
 from quanzi.core.timeutil import SHANGHAI
 
@@ -57,6 +60,7 @@ def _fragment(request: HttpRequest, template: str, ctx: dict[str, Any], errors: 
 # --- feeds ----------------------------------------------------------------------------------------------
 
 
+@anonymous_page
 def home(request: HttpRequest) -> HttpResponse:
     """Members: posts from their communities and the people they follow. Visitors: hot public posts."""
     user = _user(request)
@@ -65,9 +69,12 @@ def home(request: HttpRequest) -> HttpResponse:
     fallback = None
     if user is not None and not page.object_list:
         fallback = list(selectors.public_hot_feed(viewer=user)[:20])
-    return render(request, "content/home.html", {"page": page, "fallback": fallback, "nav": "home"})
+    panels = mark_safe("".join(fn(request) or "" for _name, fn in sorted(HOME_PANELS.items())))  # noqa: S308
+    return render(request, "content/home.html", {"page": page, "fallback": fallback, "nav": "home",
+                                                 "home_panels": panels})
 
 
+@anonymous_page
 def community_page(request: HttpRequest, slug: str) -> HttpResponse:
     community = _community(request, slug)
     user = _user(request)

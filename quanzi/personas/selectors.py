@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 
 from quanzi.accounts import persona_selectors as account_reads
 from quanzi.communities import selectors as community_selectors
+from quanzi.core.personal_data import consent_withdrawn
 from quanzi.personas import errors, segments
 from quanzi.personas.enums import TagGroup
 from quanzi.personas.models import MemberTag, Segment, TagSwitchOff
@@ -59,9 +60,10 @@ def _tag(row: MemberTag) -> ActiveTag:
 
 def active_tags(user: Any) -> list[ActiveTag]:
     """The member's tags that may be used (by any app): not switched off, basic ones still consented; strongest
-    first within each group. A user object or an id; an anonymous visitor has none."""
+    first within each group. A user object or an id; an anonymous visitor has none, nor a member who withdrew the
+    persona consent (privacy)."""
     user_id = _user_id(user)
-    if user_id is None:
+    if user_id is None or consent_withdrawn(user_id, "persona"):
         return []
     off_groups, off_codes = _switched_off(user_id)
     rows = [r for r in MemberTag.objects.filter(user_id=user_id).order_by("group", "-score", "code")
@@ -237,3 +239,9 @@ def tag_options(*, community_id: int | None, limit: int = 60) -> list[TagOption]
     return sorted(out, key=lambda o: (order.get(o.group, 9), -o.members, o.code))
 
 
+
+
+def segments_for_targeting() -> list[tuple[int, str]]:
+    """(id, name) of the platform-wide segments, the audiences a merchant may target an ad at (ads): the merchant
+    sees the name only, never who is in it."""
+    return list(Segment.objects.filter(community__isnull=True).order_by("name", "pk").values_list("pk", "name"))

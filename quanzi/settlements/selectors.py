@@ -21,10 +21,12 @@ What counts, and when:
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Sum
+from django.db.models.functions import TruncDate
 
 from quanzi.catalog import selectors as catalog_selectors
 from quanzi.catalog.selectors import merchant_get_for_user
@@ -166,3 +168,22 @@ def statement_lines(*, statement: SettlementStatement, kind: str = "") -> QueryS
 
 def statement_period(statement: SettlementStatement) -> Period:
     return Period(statement.period_start, statement.period_end)
+
+
+# --- the platform's commission revenue (the operators' revenue mix, quanzi/ads/revenue.py) -----------------------
+
+
+def commission_by_day(*, since: dt.date | None = None) -> dict[dt.date, int]:
+    """The platform's commission per day (Asia/Shanghai) as the statements' lines book it: sales +, commission
+    returned on refunds −."""
+    qs = StatementLine.objects.all()
+    if since is not None:
+        qs = qs.filter(happened_at__date__gte=since)
+    rows = (qs.annotate(day=TruncDate("happened_at")).values("day").annotate(s=Sum("commission_fen"))
+            .values_list("day", "s"))
+    return {day: int(s or 0) for day, s in rows}
+
+
+def commission_total() -> int:
+    """The commission of every statement, from their headers (reconciles with the sum of their lines)."""
+    return int(SettlementStatement.objects.aggregate(s=Sum("commission_fen"))["s"] or 0)

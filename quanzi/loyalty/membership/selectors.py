@@ -7,7 +7,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import F, QuerySet, Sum
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -275,3 +276,25 @@ def member_status(*, user: Any) -> MemberStatus:
     return MemberStatus(growth=growth, level=level, next_level=higher[0] if higher else None, table=table,
                         period=period_now(user_id=user.pk), paid_until=paid_until(user_id=user.pk),
                         trial_available=trial_available(user_id=user.pk), periods=periods_of(user_id=user.pk))
+
+
+# --- the platform's membership revenue (the operators' revenue mix, quanzi/ads/revenue.py) -----------------------
+
+
+def _paid_periods() -> QuerySet[MembershipPeriod]:
+    return MembershipPeriod.objects.filter(order_id__isnull=False)
+
+
+def paid_revenue_by_day(*, since: dt.date | None = None) -> dict[dt.date, int]:
+    """What paid membership earned per day (Asia/Shanghai, the day the period was bought): paid − refunded."""
+    qs = _paid_periods()
+    if since is not None:
+        qs = qs.filter(created_at__date__gte=since)
+    rows = (qs.annotate(day=TruncDate("created_at")).values("day")
+            .annotate(s=Sum(F("paid_fen") - F("refunded_fen"))).values_list("day", "s"))
+    return {day: int(s or 0) for day, s in rows}
+
+
+def paid_revenue_total() -> int:
+    agg = _paid_periods().aggregate(paid=Sum("paid_fen"), refunded=Sum("refunded_fen"))
+    return int(agg["paid"] or 0) - int(agg["refunded"] or 0)
