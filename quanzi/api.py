@@ -18,6 +18,7 @@ from quanzi.aftersales.api import router as aftersales_router
 from quanzi.api_contract import ContractOpenAPISchema, build_schema, operation_id
 from quanzi.api_errors import error_codes_markdown
 from quanzi.catalog.api import router as catalog_router
+from quanzi.chat.api import router as chat_router
 from quanzi.communities.api import router as communities_router
 from quanzi.content.api import router as content_router
 from quanzi.core.errors import DomainError
@@ -28,13 +29,16 @@ from quanzi.growth.coupons.api import router as coupons_router
 from quanzi.growth.flashsale.api import router as flashsale_router
 from quanzi.growth.groupbuy.api import router as groupbuy_router
 from quanzi.growth.redpackets.api import router as redpackets_router
+from quanzi.live.api import router as live_router
 from quanzi.loyalty.lotteries.api import router as lotteries_router
 from quanzi.loyalty.membership.api import router as membership_router
 from quanzi.loyalty.points.api import router as points_router
 from quanzi.loyalty.tasks.api import router as tasks_router
+from quanzi.notify.api import router as notify_router
 from quanzi.orders.api import router as orders_router
 from quanzi.payments.api import router as payments_router
 from quanzi.personas.api import router as personas_router
+from quanzi.privacy.api import router as privacy_router
 from quanzi.recommend.api import router as recommend_router
 from quanzi.referrals.distribution.api import router as distribution_router
 from quanzi.referrals.invites.api import router as invites_router
@@ -191,5 +195,9 @@ api.add_router("/loyalty/tasks", tasks_router)
 api.add_router("/loyalty/lotteries", lotteries_router)
 api.add_router("/referrals/invites", invites_router)
 api.add_router("/referrals/distribution", distribution_router)
+api.add_router("/live", live_router)
 api.add_router("/personas", personas_router)
 api.add_router("/recommend", recommend_router)
+api.add_router("/chat", chat_router)
+api.add_router("/notify", notify_router)
+api.add_router("/privacy", privacy_router)

@@ -6,8 +6,10 @@ from __future__ import annotations
 from enum import StrEnum
 
 from quanzi.accounts.errors import ErrorCode as AccountsCode
+from quanzi.ads.errors import ErrorCode as AdsCode
 from quanzi.aftersales.errors import ErrorCode as AftersalesCode
 from quanzi.catalog.errors import ErrorCode as CatalogCode
+from quanzi.chat.errors import ErrorCode as ChatCode
 from quanzi.communities.errors import ErrorCode as CommunitiesCode
 from quanzi.content.errors import ErrorCode as ContentCode
 from quanzi.core.errors import ErrorCode as CoreCode
@@ -16,10 +18,12 @@ from quanzi.growth.flashsale.errors import ErrorCode as FlashsaleCode
 from quanzi.growth.groupbuy.errors import ErrorCode as GroupbuyCode
 from quanzi.growth.redpackets.errors import ErrorCode as RedpacketsCode
 from quanzi.insight.errors import ErrorCode as InsightCode
+from quanzi.live.errors import ErrorCode as LiveCode
 from quanzi.loyalty.lotteries.errors import ErrorCode as LotteriesCode
 from quanzi.loyalty.membership.errors import ErrorCode as MembershipCode
 from quanzi.loyalty.points.errors import ErrorCode as PointsCode
 from quanzi.loyalty.tasks.errors import ErrorCode as TasksCode
+from quanzi.notify.errors import ErrorCode as NotifyCode
 from quanzi.orders.errors import ErrorCode as OrdersCode
 from quanzi.payments.errors import ErrorCode as PaymentsCode
 from quanzi.personas.errors import ErrorCode as PersonasCode
@@ -54,8 +58,12 @@ ERROR_CODES: list[tuple[str, type[StrEnum]]] = [
     ("/referrals/distribution", DistributionCode),
     ("/personas", PersonasCode),
     ("/insight (dashboard pages)", InsightCode),
-    ("privacy (pages /me/privacy/)", PrivacyCode),
+    ("privacy (/api/v1/privacy, pages /me/privacy/)", PrivacyCode),
     ("/recommend", RecommendCode),
+    ("ads (pages /ads/)", AdsCode),
+    ("/chat", ChatCode),
+    ("/notify", NotifyCode),
+    ("/live (and the live room's WebSocket error frames)", LiveCode),
 ]
 
 

@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("quanzi.aftersales.urls")),
     path("", include("quanzi.settlements.urls")),
     path("", include("quanzi.growth.flashsale.urls")),
+    path("", include("quanzi.live.urls")),  # live selling (quanzi/live)
     path("", include("quanzi.growth.coupons.urls")),
     path("", include("quanzi.growth.groupbuy.urls")),
     path("", include("quanzi.growth.redpackets.urls")),
@@ -44,5 +45,8 @@ urlpatterns = [
     path("", include("quanzi.referrals.invites.urls")),
     path("", include("quanzi.referrals.distribution.urls")),
     path("", include("quanzi.privacy.urls")),
+    path("", include("quanzi.notify.urls")),  # 通知设置 (quanzi/notify)
     path("", include("quanzi.recommend.urls")),
+    path("", include("quanzi.chat.urls")),
+    path("", include("quanzi.ads.urls")),  # 广告 and the revenue mix (quanzi/ads)
 ]

@@ -26,10 +26,13 @@ from quanzi.communities import services as communities
 from quanzi.content import services as content
 from quanzi.core.errors import DomainError
 from quanzi.web.demo import corpus
+from quanzi.web.demo.ads import build_ads
+from quanzi.web.demo.chat import build_chat
 from quanzi.web.demo.clock import clock_at
 from quanzi.web.demo.commerce import build_commerce, build_statements
 from quanzi.web.demo.growth import build_growth
 from quanzi.web.demo.images import picture
+from quanzi.web.demo.live import build_live
 from quanzi.web.demo.loyalty_lotteries import build_loyalty_lotteries
 from quanzi.web.demo.loyalty_membership import build_loyalty_membership
 from quanzi.web.demo.loyalty_points import build_loyalty_points
@@ -173,6 +176,9 @@ def _build(*, seed: int, members: int, posts: int, orders: int, log: Callable[[s
     for builder in (build_loyalty_membership, build_loyalty_points, build_loyalty_tasks, build_loyalty_lotteries,
                     build_referrals_invites, build_referrals_distribution):
         builder(world, rng, named, shop, now, log)
+    build_ads(world, rng, named, shop, now, log)  # before the statements: its credited orders are sales too
+    build_live(world, rng, named, shop, now, log)  # live selling: its credited orders are sales too
+    build_chat(world, rng, named, shop, now, log)  # 私信 and customer service about an order
     build_statements(now, log)  # last: it covers every order the parts above paid
     build_recommend(world, rng, named, log)  # after everything that leaves events and orders: trains once
     return world
