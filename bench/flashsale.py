@@ -286,6 +286,56 @@ class Figures:
                 f"p99_ms={self.flash.pct_ms(0.99):.1f}")
 
 
+class CpuMeter:
+    """CPU seconds spent during a run, by part: the server's processes, the database backends serving the bench's
+    database (other databases on the same server are not counted), Redis, and this client. Divided by the requests
+    of the run, it says where a request's cost goes (what limits the rate on a machine whose cores are all busy)."""
+
+    def __init__(self, server: subprocess.Popen[bytes], database_url: str | None) -> None:
+        self.server, self.database_url = server, database_url
+
+    def _pids(self) -> dict[str, list[int]]:
+        import psutil
+
+        parts: dict[str, list[int]] = {"server": [], "database": [], "redis": [], "client": [os.getpid()]}
+        try:
+            root = psutil.Process(self.server.pid)
+            parts["server"] = [root.pid, *(c.pid for c in root.children(recursive=True))]
+        except psutil.Error:
+            pass
+        if self.database_url:
+            import psycopg
+
+            name = self.database_url.rsplit("/", 1)[1]
+            with psycopg.connect(f"{PG_URL}/postgres") as conn:
+                parts["database"] = [int(r[0]) for r in conn.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = %s", [name]).fetchall()]
+        parts["redis"] = [p.pid for p in psutil.process_iter(["name"]) if (p.info["name"] or "").startswith("redis")]
+        return parts
+
+    def sample(self) -> dict[str, dict[int, float]]:
+        import psutil
+
+        out: dict[str, dict[int, float]] = {}
+        for part, pids in self._pids().items():
+            out[part] = {}
+            for pid in pids:
+                try:
+                    t = psutil.Process(pid).cpu_times()
+                    out[part][pid] = t.user + t.system
+                except psutil.Error:
+                    pass
+        return out
+
+    @staticmethod
+    def per_request(before: dict[str, dict[int, float]], after: dict[str, dict[int, float]], count: int) -> str:
+        parts = []
+        for part, now in after.items():
+            spent = sum(v - before.get(part, {}).get(pid, 0.0) for pid, v in now.items())
+            parts.append(f"{part} {spent / max(1, count) * 1000:.2f}")
+        return "CPU ms per request: " + ", ".join(parts)
+
+
 def queue_left(database_url: str) -> tuple[int, int, float]:
     """(tickets still queued or placing, tickets placed, seconds from the first ticket to the last order placed)."""
     import psycopg
@@ -316,6 +366,7 @@ def rush(label: str, env: dict[str, str], server: list[str], args: argparse.Name
     jobs = subprocess.Popen(consumer, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
                             preexec_fn=lambda: os.nice(args.job_nice)) if consumer else None
     drained = ""
+    cpu_lines: list[str] = []
     try:
         wait_ready(port, proc)
         deadline = time.monotonic() + args.timeout
@@ -328,8 +379,15 @@ def rush(label: str, env: dict[str, str], server: list[str], args: argparse.Name
         drive(port, health[:200], args.threads, deadline)
         drive(port, [("POST", "/api/v1/growth/flashsale/items/999999999/buy", h, body)
                      for _m, _p, h, body in buys[:100]], args.threads, deadline)
+        meter = CpuMeter(proc, env.get("DATABASE_URL"))
+        c0 = meter.sample()
         before = drive(port, health, args.threads, deadline)
+        c1 = meter.sample()
         flash = drive(port, buys, args.threads, deadline)
+        c2 = meter.sample()
+        cpu_lines = [f"trivial: {meter.per_request(c0, c1, before.count)}",
+                     f"flash (the job consumer's process is not counted, its database work placing the winners' orders is): "
+                     f"{meter.per_request(c1, c2, flash.count)}"]
         if jobs is not None:  # the winners' orders are placed by the consumer: wait until the last one is
             waited = time.monotonic()
             while queue_left(env["DATABASE_URL"])[0] and time.monotonic() < deadline:
@@ -369,6 +427,8 @@ def rush(label: str, env: dict[str, str], server: list[str], args: argparse.Name
           f"{me.pct_ms(0.5):.1f} ms); refused buys after the sale {again.per_s:.0f}/s (p50 {again.pct_ms(0.5):.1f} ms, "
           f"{dict(sorted(again.codes.items()))}); flash attempts / authenticated trivial = "
           f"{flash.per_s / me.per_s if me.per_s else 0:.2f}")
+    for line in cpu_lines:
+        print(f"[{label}] {line}")
     if drained:
         print(f"[{label}] queue: {drained}")
     print(f"[{label}] database: {checks}")

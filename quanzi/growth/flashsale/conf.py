@@ -20,6 +20,9 @@ DEFAULTS: dict[str, int] = {
     # with Redis and the queue, the buy endpoint is answered in front of Django's middleware (edge.py); 0 turns
     # that off (every buy through the full stack)
     "EDGE": 1,
+    # the reconcile sync sets Redis to the database's figures only after this many seconds without a take and with
+    # no ticket in flight; before that it only lowers them (counters.SYNC says why)
+    "SYNC_QUIET_SECONDS": 10,
 }
 
 

@@ -29,12 +29,13 @@ from django.utils import timezone
 
 from quanzi.growth.flashsale import errors
 from quanzi.growth.flashsale.conf import conf, redis_url
-from quanzi.growth.flashsale.enums import SessionPhase, SessionStatus
-from quanzi.growth.flashsale.models import FlashItem, FlashMemberCount
+from quanzi.growth.flashsale.enums import SessionPhase, SessionStatus, TicketStatus
+from quanzi.growth.flashsale.models import FlashItem, FlashMemberCount, FlashTicket
 from quanzi.growth.flashsale.rules import phase
 
 log = logging.getLogger(__name__)
 PREFIX = "quanzi:flashsale:"
+IN_FLIGHT = (TicketStatus.QUEUED, TicketStatus.PLACING)  # tickets whose unit Redis took and the database not yet
 
 # KEYS: item hash, members hash, member rate key, address rate key ("" for none)
 # ARGV: user id, quantity, now (seconds), member attempts, address attempts, window seconds
@@ -66,8 +67,41 @@ if mine + qty > limit or remaining < qty then
   return {'sold_out', remaining, sku, due}
 end
 redis.call('HINCRBY', KEYS[1], 'remaining', -qty)
+redis.call('HSET', KEYS[1], 'last_take', now)
 redis.call('HINCRBY', KEYS[2], ARGV[1], qty)
 return {'ok', remaining - qty, sku, mine + qty}
+"""
+
+# Recompute an item from the database's figures (sync_item). A take that Redis answered but whose ticket or order
+# is not in the database yet is invisible to the database, so while the item is busy (a take in the last
+# ARGV[9] seconds, or tickets still queued) the sync only lowers what Redis holds — remaining to at most the
+# database's figure, each member's count to at least it — and never hands out a unit or a member's place twice.
+# Once quiet, Redis is set to the database's figures exactly (units given back by a lost give-back come back then).
+# KEYS: item hash, members hash
+# ARGV: remaining, limit, sku, starts, ends, state, keep seconds, now, quiet seconds, 1 when tickets are in
+#       flight, then user id / units pairs
+SYNC = """
+local fields = {'limit', ARGV[2], 'sku', ARGV[3], 'starts', ARGV[4], 'ends', ARGV[5], 'state', ARGV[6]}
+local exists = redis.call('EXISTS', KEYS[1]) == 1
+local last = tonumber(redis.call('HGET', KEYS[1], 'last_take') or '0')
+local busy = exists and (ARGV[10] == '1' or tonumber(ARGV[8]) - last < tonumber(ARGV[9]))
+local remaining = tonumber(ARGV[1])
+if busy then
+  remaining = math.min(remaining, tonumber(redis.call('HGET', KEYS[1], 'remaining') or remaining))
+  for i = 11, #ARGV, 2 do
+    local mine = tonumber(redis.call('HGET', KEYS[2], ARGV[i]) or '0')
+    if tonumber(ARGV[i + 1]) > mine then redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
+  end
+else
+  redis.call('DEL', KEYS[2])
+  for i = 11, #ARGV, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
+end
+table.insert(fields, 'remaining')
+table.insert(fields, remaining)
+redis.call('HSET', KEYS[1], unpack(fields))
+redis.call('EXPIRE', KEYS[1], tonumber(ARGV[7]))
+redis.call('EXPIRE', KEYS[2], tonumber(ARGV[7]))
+return busy and 1 or 0
 """
 
 # KEYS: item hash, members hash; ARGV: user id, quantity, 1 when the units go back to the allotment
@@ -268,32 +302,37 @@ def note_released(*, item_id: int, user_id: int, quantity: int, to_allotment: bo
 
 
 def sync_item(*, item_id: int) -> bool:
-    """Recompute an item's Redis counters from the database (the record): remaining = allotment - reserved, the
-    member counts, the session's window and state. False when the item does not exist or is a draft."""
+    """Recompute an item's Redis counters from the database (the record): remaining = allotment - reserved - the
+    units of tickets still queued or being placed, the member counts (reservations plus those tickets), the
+    session's window and state. While the item is busy (`SYNC` above says why) this only lowers Redis. False when
+    the item does not exist or is a draft, or Redis did not answer."""
     client = redis_client()
     if client is None:
         return False
+    from django.db.models import Sum
+
     item = FlashItem.objects.select_related("session").filter(pk=item_id).first()
     if item is None or item.session.status == SessionStatus.DRAFT:
         return False
     state = str(item.session.status) if item.returned_at is None else str(SessionStatus.ENDED)
+    # tickets first, then the counts: a ticket placed in between is counted twice (Redis is set lower for a
+    # moment, never higher)
+    in_flight = dict(FlashTicket.objects.filter(item_id=item_id, status__in=IN_FLIGHT).values_list("user_id")
+                     .annotate(units=Sum("quantity")).values_list("user_id", "units"))
     members = dict(FlashMemberCount.objects.filter(item_id=item_id, units__gt=0).values_list("user_id", "units"))
-    import redis
-
+    for user_id, units in in_flight.items():
+        members[user_id] = members.get(user_id, 0) + units
+    remaining = FlashItem.objects.filter(pk=item_id).values_list("allotment", "reserved").get()
+    left = max(0, remaining[0] - remaining[1] - sum(in_flight.values()))
+    keep = max(3600, int(item.session.ends_at.timestamp() - time.time()) + 86400)
+    args: list[Any] = [left, item.per_member_limit, item.sku_id, int(item.session.starts_at.timestamp()),
+                       int(item.session.ends_at.timestamp()), state, keep, int(timezone.now().timestamp()),
+                       conf("SYNC_QUIET_SECONDS"), 1 if in_flight else 0]
+    for user_id, units in members.items():
+        args += [user_id, units]
     try:
-        pipe = client.pipeline(transaction=True)
-        pipe.hset(item_key(item_id), mapping={
-            "remaining": item.remaining, "limit": item.per_member_limit, "sku": item.sku_id,
-            "starts": int(item.session.starts_at.timestamp()), "ends": int(item.session.ends_at.timestamp()),
-            "state": state})
-        pipe.delete(members_key(item_id))
-        if members:
-            pipe.hset(members_key(item_id), mapping={str(k): v for k, v in members.items()})
-        keep = max(3600, int(item.session.ends_at.timestamp() - time.time()) + 86400)
-        pipe.expire(item_key(item_id), keep)
-        pipe.expire(members_key(item_id), keep)
-        pipe.execute()
-    except redis.RedisError:
+        _run(client, SYNC, [item_key(item_id), members_key(item_id)], args)
+    except RedisDown:
         log.warning("flash-sale gate: could not sync item %s", item_id)
         return False
     return True

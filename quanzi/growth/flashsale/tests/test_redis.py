@@ -9,7 +9,7 @@ import pytest
 
 from quanzi.core.errors import DomainError
 from quanzi.growth.flashsale import counters, jobs
-from quanzi.growth.flashsale.models import FlashReservation
+from quanzi.growth.flashsale.models import FlashReservation, FlashTicket
 from quanzi.growth.flashsale.tests.helpers import buy, buyer, counts, shop
 from quanzi.orders.models import CheckoutSession
 
@@ -71,7 +71,8 @@ def test_a_drifted_redis_cannot_oversell_and_is_reloaded(redis_gate):
     assert counters.redis_view(item_id=s.item.pk)["remaining"] == 0  # reloaded from the record
 
 
-def test_the_reconcile_job_recomputes_redis_from_the_database(redis_gate):
+def test_the_reconcile_job_recomputes_redis_from_the_database(redis_gate, settings):
+    settings.QUANZI_FLASHSALE = {"SYNC_QUIET_SECONDS": 0}  # quiet at once: the sync may raise Redis too
     s = shop(allotment=4, limit=2)
     member = buyer()
     buy(member, s.item, quantity=2)
@@ -118,3 +119,38 @@ def test_without_an_answer_from_redis_the_database_decides(redis_gate, settings)
     buy(buyer(), s.item)
     assert code_of(buy, buyer(), s.item) == "flashsale_sold_out"
     assert counts(s.item, s.sku)[:2] == (1, 1)
+
+
+def test_a_sync_while_winners_are_queued_hands_out_no_unit_or_place_twice(redis_gate, settings):
+    """The reconcile job ran while the queue still held winners: the database did not know their units yet. Redis
+    once went back up by those units and lost their member counts, and winners got a second ticket after the sale
+    (bench/flashsale.py's wave of buys after the sale, 3 of 100). Queued tickets count as taken now."""
+    settings.QUANZI_FLASHSALE = {"QUEUE": 1}
+    s = shop(allotment=2, limit=1)
+    first, second, late = buyer(), buyer(), buyer()
+    for member, key in ((first, "queued-1"), (second, "queued-2")):  # Redis took both units, no order yet
+        gate_pass = counters.take(item_id=s.item.pk, user_id=member.pk, quantity=1, ip=None)
+        FlashTicket.objects.create(user=member, item=s.item, sku_id=gate_pass.sku_id, quantity=1,
+                                   address_id=member.addresses.first().pk, idempotency_key=key)
+    redis_gate.delete(counters.members_key(s.item.pk))  # and even with the member counts lost
+    assert jobs.flashsale_reconcile.call_local() == 1
+    view = counters.redis_view(item_id=s.item.pk)
+    assert view == {"remaining": 0, f"member:{first.pk}": 1, f"member:{second.pk}": 1}
+    assert code_of(counters.take, item_id=s.item.pk, user_id=first.pk, quantity=1, ip=None) == \
+        "flashsale_limit_reached"
+    assert code_of(counters.take, item_id=s.item.pk, user_id=late.pk, quantity=1, ip=None) == "flashsale_sold_out"
+
+
+def test_a_busy_sync_only_lowers_redis_and_a_quiet_one_sets_it(redis_gate, settings):
+    s = shop(allotment=3, limit=1)
+    buy(buyer(), s.item)  # a take just now: the item is busy
+    redis_gate.hset(counters.item_key(s.item.pk), "remaining", 0)  # Redis under-counts (a lost give-back)
+    counters.sync_item(item_id=s.item.pk)
+    assert counters.redis_view(item_id=s.item.pk)["remaining"] == 0  # busy: not raised yet
+    redis_gate.hset(counters.item_key(s.item.pk), "remaining", 9)  # Redis over-counts
+    counters.sync_item(item_id=s.item.pk)
+    assert counters.redis_view(item_id=s.item.pk)["remaining"] == 2  # lowered at once
+    redis_gate.hset(counters.item_key(s.item.pk), "remaining", 0)
+    settings.QUANZI_FLASHSALE = {"SYNC_QUIET_SECONDS": 0}
+    counters.sync_item(item_id=s.item.pk)
+    assert counters.redis_view(item_id=s.item.pk)["remaining"] == 2  # quiet: the database's figure
