@@ -100,3 +100,21 @@ def test_post_page_shows_its_product_cards_linking_through_the_card_click():
     share = content_services.share_create(user=kol, post=post)
     shared = Client().get(f"/s/{share.token}/").content.decode()
     assert f'href="/shop/card/{post.pk}/{p.pk}/?s={share.token}"' in shared
+
+
+def test_product_page_carries_its_link_card_with_the_first_picture():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from quanzi.catalog import services
+    from quanzi.content.tests.conftest import png
+
+    merchant = f.approved_merchant()
+    p, _sku = f.product_with_sku(merchant, price_fen=12900, title="山茶花面霜")
+    picture = png("cream.png")
+    services.product_image_add(user=merchant.user, product_id=p.pk,
+                               image=SimpleUploadedFile("cream.png", picture.read(), content_type="image/png"))
+    html = Client().get(f"/shop/p/{p.pk}/").content.decode()
+    assert '<meta property="og:title" content="山茶花面霜">' in html
+    assert '<meta property="og:type" content="product">' in html
+    assert f'<meta property="og:url" content="http://testserver/shop/p/{p.pk}/">' in html
+    assert '<meta property="og:image" content="http://testserver/media/products/' in html

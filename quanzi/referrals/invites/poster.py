@@ -17,7 +17,7 @@ from typing import Any
 from PIL import Image, ImageDraw, ImageFont, ImageOps
 
 from quanzi.core.money import format_yuan
-from quanzi.referrals.invites.qr import qr_code
+from quanzi.core.qr import qr_code
 from quanzi.referrals.invites.targets import Target
 
 log = logging.getLogger(__name__)

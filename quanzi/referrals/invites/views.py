@@ -19,10 +19,11 @@ from quanzi.accounts import selectors as account_selectors
 from quanzi.accounts.hooks import DEVICE_COOKIE
 from quanzi.accounts.throttle import client_ip
 from quanzi.communities import selectors as community_selectors
+from quanzi.core import qr
 from quanzi.core.errors import DomainError
 from quanzi.core.events import track
 from quanzi.core.pages import call_service, error_response, page_of
-from quanzi.referrals.invites import errors, poster, qr, selectors, services, session
+from quanzi.referrals.invites import errors, poster, selectors, services, session
 from quanzi.referrals.invites.enums import BindPolicy, BindSource, TargetKind
 from quanzi.referrals.invites.targets import KIND_OF_LETTER, Target, link_path, target_get
 

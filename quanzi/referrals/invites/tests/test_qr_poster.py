@@ -8,7 +8,8 @@ import io
 import pytest
 from PIL import Image
 
-from quanzi.referrals.invites import poster, qr
+from quanzi.core import qr
+from quanzi.referrals.invites import poster
 from quanzi.referrals.invites.targets import Target
 
 URL = "http://testserver/i/ABCD2345/p/12/"

@@ -1,4 +1,4 @@
-"""QR codes of invite links, made by segno (pure Python, no dependencies, well kept; ISO/IEC 18004)."""
+"""QR codes of share and invite links, made by segno (pure Python, no dependencies, well kept; ISO/IEC 18004)."""
 
 from __future__ import annotations
 
