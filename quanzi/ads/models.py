@@ -188,6 +188,9 @@ class AdFrequency(models.Model):
         verbose_name_plural = _("广告频次")
         constraints = [models.UniqueConstraint(fields=["campaign", "user", "day"], name="ads_frequency_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.campaign} · {self.day} · {self.shown}"
+
 
 class AdConversion(models.Model):
     """An order credited to a campaign: paid by a member who clicked one of its ads within the attribution window
@@ -205,3 +208,6 @@ class AdConversion(models.Model):
         verbose_name = _("广告归因订单")
         verbose_name_plural = _("广告归因订单")
         ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} → #{self.order_id}"

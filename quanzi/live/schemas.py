@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import Schema
+from quanzi.core.schema import Schema
 
 
 class SessionIn(Schema):

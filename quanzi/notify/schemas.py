@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from ninja import Schema
+from quanzi.core.schema import Schema
 
 
 class PreferenceOut(Schema):
