@@ -41,6 +41,32 @@ def race(fns: list[Callable[[], object]]) -> list[str]:
     return results
 
 
+def race_in_batches(calls: list[Callable[[], object]], threads: int) -> list[str]:
+    """Run many calls through `threads` connections started at the same instant (each thread runs its share one
+    after the other), when there are more calls than the shared PostgreSQL allows connections. One outcome per
+    call, as `race` gives them."""
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def worker(batch: list[Callable[[], object]]) -> Callable[[], None]:
+        def run() -> None:
+            for call in batch:
+                try:
+                    call()
+                    outcome = "ok"
+                except DomainError as exc:
+                    outcome = exc.code
+                except Exception as exc:  # noqa: BLE001 - shown in the caller's assertion
+                    outcome = f"crash:{type(exc).__name__}:{exc}"
+                with lock:
+                    outcomes.append(outcome)
+        return run
+
+    batches = [b for b in (calls[i::threads] for i in range(threads)) if b]
+    assert race([worker(b) for b in batches]) == ["ok"] * len(batches)
+    return outcomes
+
+
 _asgi_server: dict[str, str] = {}
 
 

@@ -5,7 +5,6 @@ really commit here (transaction=True)."""
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from collections.abc import Callable
 
@@ -17,8 +16,7 @@ from quanzi.ads import services
 from quanzi.ads.enums import EventKind
 from quanzi.ads.models import AdCampaign, AdEvent
 from quanzi.ads.tests.helpers import campaign, topped_up
-from quanzi.core.errors import DomainError
-from quanzi.core.testing import race
+from quanzi.core.testing import race_in_batches
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -26,28 +24,7 @@ THREADS = 20  # the shared PostgreSQL allows 100 connections: 200 calls go throu
 
 
 def _in_batches(calls: list[Callable[[], object]], threads: int = THREADS) -> list[str]:
-    """Run `calls` from `threads` connections started at the same instant; one outcome per call: "ok" or the
-    DomainError code."""
-    outcomes: list[str] = []
-    lock = threading.Lock()
-
-    def worker(batch: list[Callable[[], object]]) -> Callable[[], None]:
-        def run() -> None:
-            for call in batch:
-                try:
-                    call()
-                    outcome = "ok"
-                except DomainError as exc:
-                    outcome = exc.code
-                except Exception as exc:  # noqa: BLE001 - shown in the assertion
-                    outcome = f"crash:{type(exc).__name__}:{exc}"
-                with lock:
-                    outcomes.append(outcome)
-        return run
-
-    batches = [calls[i::threads] for i in range(threads)]
-    assert race([worker(b) for b in batches if b]) == ["ok"] * len([b for b in batches if b])
-    return outcomes
+    return race_in_batches(calls, threads)
 
 
 def _billed(ad: AdCampaign) -> tuple[int, int]:

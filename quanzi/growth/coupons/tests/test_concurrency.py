@@ -5,9 +5,7 @@ the coupon back once. Transactions really commit here (transaction=True)."""
 
 from __future__ import annotations
 
-import threading
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -15,8 +13,7 @@ from django.db import connection
 
 from quanzi.accounts.models import User
 from quanzi.catalog.models import Sku
-from quanzi.core.errors import DomainError
-from quanzi.core.testing import race
+from quanzi.core.testing import race, race_in_batches
 from quanzi.growth.coupons import services
 from quanzi.growth.coupons.enums import CouponStatus
 from quanzi.growth.coupons.models import Coupon, CouponHolding, CouponStatusChange, CouponTemplate
@@ -34,36 +31,13 @@ def _members(n: int, prefix: str = "1360") -> list[User]:
     return [User.objects.create(phone=f"{prefix}{i:07d}", nickname=f"会员{i}") for i in range(n)]
 
 
-def _in_batches(calls: list[Callable[[], object]], threads: int) -> list[str]:
-    """Run `calls` from `threads` connections started at the same instant (each thread runs its share one after
-    the other); one outcome per call: "ok" or the DomainError code."""
-    outcomes: list[str] = []
-    lock = threading.Lock()
-
-    def worker(batch: list[Callable[[], object]]) -> Callable[[], None]:
-        def run() -> None:
-            for call in batch:
-                try:
-                    call()
-                    outcome = "ok"
-                except DomainError as exc:
-                    outcome = exc.code
-                except Exception as exc:  # noqa: BLE001 - shown in the assertion
-                    outcome = f"crash:{type(exc).__name__}:{exc}"
-                with lock:
-                    outcomes.append(outcome)
-        return run
-
-    batches = [calls[i::threads] for i in range(threads)]
-    assert race([worker(b) for b in batches if b]) == ["ok"] * len([b for b in batches if b])
-    return outcomes
 
 
 def test_a_quota_of_50_with_200_concurrent_claims_gives_exactly_50(operator: Any) -> None:
     assert connection.vendor == "postgresql"
     t = template(operator, total_quota=50, per_member_limit=1)
     members = _members(200)
-    outcomes = _in_batches([lambda m=m: services.coupon_claim(user=m, template_id=t.pk) for m in members], THREADS)
+    outcomes = race_in_batches([lambda m=m: services.coupon_claim(user=m, template_id=t.pk) for m in members], THREADS)
     assert outcomes.count("ok") == 50, outcomes
     assert set(outcomes) == {"ok", "coupon_exhausted"}
     t.refresh_from_db()
@@ -76,7 +50,7 @@ def test_per_member_limits_hold_when_each_member_claims_many_times_at_once(opera
     t = template(operator, total_quota=1000, per_member_limit=2)
     members = _members(20, prefix="1361")
     calls = [lambda m=m: services.coupon_claim(user=m, template_id=t.pk) for m in members for _i in range(5)]
-    outcomes = _in_batches(calls, THREADS)
+    outcomes = race_in_batches(calls, THREADS)
     assert outcomes.count("ok") == 40 and outcomes.count("claim_limit_reached") == 60, outcomes
     counts = {m.pk: Coupon.objects.filter(template=t, user=m).count() for m in members}
     assert set(counts.values()) == {2}
