@@ -129,3 +129,30 @@ def browser_page(live_server):  # type: ignore[no-untyped-def]
         finally:
             context.close()
             browser.close()
+
+
+@pytest.fixture
+def asgi_server(transactional_db: None) -> Iterator[str]:
+    """quanzi.asgi under daphne in a child process on the test database (channels' ChannelsLiveServerTestCase's
+    way), for browser tests of real-time pages; one process, so the in-memory channel layer carries a push from a
+    view to a WebSocket. Yields its base URL."""
+    from functools import partial
+
+    from channels.testing.live import make_application, set_database_connection
+    from daphne.testing import DaphneProcess
+    from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+    from django.db import connections
+
+    for conn in connections.all():
+        if conn.vendor == "sqlite" and conn.is_in_memory_db():
+            pytest.skip("needs a file or PostgreSQL test database (the server runs in another process)")
+    process = DaphneProcess("127.0.0.1", partial(make_application, static_wrapper=ASGIStaticFilesHandler),
+                            setup=set_database_connection)
+    process.start()
+    try:
+        if not process.ready.wait(timeout=60):
+            raise RuntimeError("daphne did not start")
+        yield f"http://127.0.0.1:{process.port.value}"
+    finally:
+        process.terminate()
+        process.join(timeout=10)

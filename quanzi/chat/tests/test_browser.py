@@ -11,11 +11,9 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
-from functools import partial
 from typing import Any
 
 import pytest
-from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 
 from conftest import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS
 from quanzi.chat.models import Conversation, Message
@@ -23,28 +21,6 @@ from quanzi.chat.tests.conftest import make_shop
 from quanzi.orders.tests.helpers import place
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def asgi_server(transactional_db: None) -> Iterator[str]:
-    """daphne with quanzi.asgi in a child process on the test database; yields its base URL."""
-    from channels.testing.live import make_application, set_database_connection
-    from daphne.testing import DaphneProcess
-    from django.db import connections
-
-    for conn in connections.all():
-        if conn.vendor == "sqlite" and conn.is_in_memory_db():
-            pytest.skip("needs a file or PostgreSQL test database (the server runs in another process)")
-    process = DaphneProcess("127.0.0.1", partial(make_application, static_wrapper=ASGIStaticFilesHandler),
-                            setup=set_database_connection)
-    process.start()
-    try:
-        if not process.ready.wait(timeout=30):
-            raise RuntimeError("daphne did not start")
-        yield f"http://127.0.0.1:{process.port.value}"
-    finally:
-        process.terminate()
-        process.join(timeout=10)
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from functools import partial
 from typing import Any
 
 import pytest
@@ -15,27 +14,6 @@ import pytest
 from conftest import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def asgi_server(transactional_db: None) -> Iterator[str]:
-    """quanzi.asgi under daphne in a child process (channels' ChannelsLiveServerTestCase's way), on the test
-    database; one process, so the in-memory channel layer carries the push from the view to the WebSocket."""
-    from channels.testing.live import make_application, set_database_connection
-    from daphne.testing import DaphneProcess
-    from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
-
-    proc = DaphneProcess("localhost", partial(make_application, static_wrapper=ASGIStaticFilesHandler),
-                         setup=set_database_connection)
-    proc.start()
-    if not proc.ready.wait(timeout=60):
-        proc.terminate()
-        pytest.fail("daphne did not start")
-    try:
-        yield f"http://localhost:{proc.port.value}"
-    finally:
-        proc.terminate()
-        proc.join(10)
 
 
 @pytest.fixture
