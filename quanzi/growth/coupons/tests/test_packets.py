@@ -16,11 +16,12 @@ from conftest import ARTIFACTS, make_user
 from quanzi.accounts.models import User
 from quanzi.catalog.tests import factories as f
 from quanzi.core.errors import DomainError
+from quanzi.core.testing import race_in_batches
 from quanzi.growth.coupons import packets
 from quanzi.growth.coupons.enums import CouponSource
 from quanzi.growth.coupons.models import Coupon, CouponPacket, CouponPacketClaim
 from quanzi.growth.coupons.tests.helpers import template
-from quanzi.growth.coupons.tests.test_concurrency import _in_batches, _members
+from quanzi.growth.coupons.tests.test_concurrency import _members
 
 
 def _group(owner: Any) -> Any:
@@ -142,7 +143,7 @@ def test_a_packet_of_10_with_60_concurrent_claims_gives_exactly_10() -> None:
         f.add_member(group, m)
     calls = [lambda m=m: packets.coupon_packet_claim(user=m, packet_id=packet.pk) for m in members]
     calls += [lambda m=m: packets.coupon_packet_claim(user=m, packet_id=packet.pk) for m in members[:10]]
-    outcomes = _in_batches(calls, 35)
+    outcomes = race_in_batches(calls, 35)
     assert outcomes.count("ok") == 10, outcomes
     assert set(outcomes) <= {"ok", "coupon_packet_finished", "coupon_packet_already_claimed"}
     packet.refresh_from_db()
