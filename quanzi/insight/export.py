@@ -244,7 +244,7 @@ EXPORTS: dict[str, AppendOnly | ChangeStamped | FullPass] = {e.table: e for e in
 
 
 @contextmanager
-def _export_lock() -> Iterator[None]:
+def export_lock() -> Iterator[None]:
     root = lake.lake_dir()
     root.mkdir(parents=True, exist_ok=True)
     with open(root / ".export.lock", "w") as fh:
@@ -263,7 +263,7 @@ def run_export(*, tables: list[str] | None = None, batch: int | None = None) -> 
     if unknown:
         raise ValueError(f"unknown tables: {sorted(unknown)}")
     out: dict[str, int] = {}
-    with _export_lock():
+    with export_lock():
         for name, export in EXPORTS.items():
             if tables and name not in tables:
                 continue

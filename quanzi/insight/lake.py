@@ -240,3 +240,50 @@ def create_views(con: Any, root: Path | None = None, tables: Iterable[str] | Non
         kind = "TABLE" if materialize else "VIEW"
         for name, sql in DERIVED.items():
             con.execute(f"CREATE OR REPLACE {kind} {name} AS {sql}")
+
+
+# --- a member's account deletion (PIPL): the lake follows what the database does ----------------------------------
+
+# table -> (columns set to NULL where they hold the member, columns whose match removes the whole row). Mirrors the
+# database's erasure: the event log keeps its rows for the counts but loses the link to the person (core's
+# `erase_core`), and so does its rollup; a share token identifies its sharer, so it goes with the link. Follows are
+# a social tie between two people and go whole. Orders, lines, memberships, posts, comments and the commission
+# ledger keep their (now anonymised) account id in the database, as the law's retention of trade records asks, so
+# their lake copies keep it too: the id no longer leads to a name or a phone anywhere.
+ERASE_COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "events": (("user_id", "share_token"), ()),
+    "event_days": (("user_id",), ()),
+    "follows": ((), ("follower_id", "followee_id")),
+}
+
+
+def forget_user(user_id: int, *, root: Path | None = None) -> int:
+    """Rewrite the lake files holding the member's rows exported from this platform (`source = 'quanzi'`; imported
+    history has ids of another system) per `ERASE_COLUMNS`; returns the rows changed or removed. Each file is
+    rewritten to a temporary name and renamed over the old one (a reader sees the old file or the new one)."""
+    import pyarrow.compute as pc
+
+    changed = 0
+    for name, (null_cols, drop_cols) in ERASE_COLUMNS.items():
+        for path in files(name, root):
+            data = pq.read_table(path)
+            ours = pc.equal(data.column("source"), "quanzi")
+            match_cols = null_cols[:1] + drop_cols
+            hit = None
+            for col in match_cols:
+                eq = pc.fill_null(pc.and_(ours, pc.equal(data.column(col), user_id)), False)
+                hit = eq if hit is None else pc.or_(hit, eq)
+            if hit is None or not pc.any(hit).as_py():
+                continue
+            n = pc.sum(pc.cast(hit, pa.int64())).as_py() or 0
+            for col in null_cols:
+                index = data.schema.get_field_index(col)
+                nulls = pa.nulls(data.num_rows, type=data.schema.field(col).type)
+                data = data.set_column(index, col, pc.if_else(hit, nulls, data.column(col)))
+            if drop_cols:
+                data = data.filter(pc.invert(hit))
+            tmp = path.with_name(f".{path.stem}.{uuid.uuid4().hex}.tmp")
+            pq.write_table(data, tmp, compression="zstd")
+            os.replace(tmp, path)
+            changed += n
+    return changed
