@@ -212,14 +212,35 @@ ORDER BY gmv_fen DESC, community_id
 register(Metric(
     key="conversion_by_campaign",
     title=_("各活动转化"),
-    definition=_("拼团：浏览拼团页的用户 → 开团或参团下单 → 付款；秒杀：浏览秒杀页 → 抢到下单 → 付款。各步为所选日期内"
-                 "做过这一步的不同用户，转化率 = 付款 ÷ 浏览。"),
+    definition=_("拼团：浏览拼团页的用户 → 开团或参团下单 → 付款；秒杀：浏览秒杀页 → 抢到下单 → 付款；优惠券：领到券"
+                 "（领取、发放、券包）→ 下单用券 → 付款（用券下单的用户在所选日期内付款了一笔带优惠的订单）。各步为所选"
+                 "日期内做过这一步的不同用户，转化率 = 付款 ÷ 第一步。"),
     sql=f"""
 WITH e AS (
     SELECT user_id, name FROM event_days
     WHERE user_id IS NOT NULL AND {in_range('day')} AND {in_community('community_id')}
       AND name IN ('groupbuy.group_view', 'groupbuy.group_open', 'groupbuy.group_join', 'groupbuy.place_paid',
-                   'page.flashsale', 'flashsale.reserve', 'flashsale.paid')
+                   'page.flashsale', 'flashsale.reserve', 'flashsale.paid',
+                   'coupon.claim', 'coupon.packet_claim', 'coupon.redeem')
+),
+s AS (
+    SELECT user_id,
+           CASE WHEN name LIKE 'groupbuy.%' THEN 'groupbuy' WHEN name LIKE 'coupon.%' THEN 'coupon'
+                ELSE 'flashsale' END AS campaign,
+           CASE WHEN name IN ('groupbuy.group_view', 'page.flashsale', 'coupon.claim', 'coupon.packet_claim') THEN 1
+                WHEN name IN ('groupbuy.place_paid', 'flashsale.paid') THEN 3 ELSE 2 END AS step
+    FROM e
+),
+discounted_payers AS (
+    SELECT DISTINCT user_id FROM orders
+    WHERE paid_at IS NOT NULL AND discount_fen > 0 AND {in_range('paid_at')} AND {in_community('community_id')}
+),
+steps AS (
+    SELECT user_id, campaign, step FROM s
+    UNION ALL
+    SELECT s.user_id, 'coupon' AS campaign, 3 AS step
+    FROM s JOIN discounted_payers AS p ON p.user_id = s.user_id
+    WHERE s.campaign = 'coupon' AND s.step = 2
 )
 SELECT campaign,
        count(DISTINCT CASE WHEN step = 1 THEN user_id END) AS viewers,
@@ -227,13 +248,7 @@ SELECT campaign,
        count(DISTINCT CASE WHEN step = 3 THEN user_id END) AS payers,
        round(CAST(count(DISTINCT CASE WHEN step = 3 THEN user_id END) AS DOUBLE)
              / nullif(count(DISTINCT CASE WHEN step = 1 THEN user_id END), 0), 4) AS conversion
-FROM (
-    SELECT user_id,
-           CASE WHEN name LIKE 'groupbuy.%' THEN 'groupbuy' ELSE 'flashsale' END AS campaign,
-           CASE WHEN name IN ('groupbuy.group_view', 'page.flashsale') THEN 1
-                WHEN name IN ('groupbuy.place_paid', 'flashsale.paid') THEN 3 ELSE 2 END AS step
-    FROM e
-) AS s
+FROM steps
 GROUP BY campaign
 ORDER BY campaign
 """,

@@ -197,6 +197,29 @@ def test_conversion_by_community_and_campaign(world):
     assert rows("conversion_by_campaign") == [("groupbuy", 2, 1, 1, 0.5)]
 
 
+def test_coupon_conversion(lake_root):  # type: ignore[no-untyped-def]
+    # 20 and 21 got a coupon (claim, packet), 22 was granted one and used it without a claim event in range;
+    # 20 used hers and paid a discounted order; 21 used his, but his only paid order had no discount (not counted);
+    # 23 paid a discounted order without any coupon event (a group-buy price): not in the coupon funnel
+    put(lake_root, "events", [
+        ev("coupon.claim", 20, "2026-03-02"), ev("coupon.redeem", 20, "2026-03-03"),
+        ev("coupon.packet_claim", 21, "2026-03-02"), ev("coupon.redeem", 21, "2026-03-04"),
+        ev("coupon.redeem", 22, "2026-03-05"),
+        ev("coupon.claim", 24, "2026-02-20"),  # before the range
+    ])
+    put(lake_root, "orders", [
+        {"id": 90, "user_id": 20, "status": "paid", "paid_fen": 9000, "discount_fen": 1000,
+         "created_at": at("2026-03-03"), "paid_at": at("2026-03-03")},
+        {"id": 91, "user_id": 21, "status": "paid", "paid_fen": 5000, "discount_fen": 0,
+         "created_at": at("2026-03-04"), "paid_at": at("2026-03-04")},
+        {"id": 92, "user_id": 22, "status": "pending_payment", "paid_fen": 0, "discount_fen": 500,
+         "created_at": at("2026-03-05")},
+        {"id": 93, "user_id": 23, "status": "paid", "paid_fen": 3000, "discount_fen": 300,
+         "created_at": at("2026-03-06"), "paid_at": at("2026-03-06")},
+    ])
+    assert rows("conversion_by_campaign") == [("coupon", 2, 3, 1, 0.5)]
+
+
 def test_invites_and_k_factor(world):
     assert one("invites") == {"invitations": 2, "invited_joins": 1, "inviters": 1, "invite_conversion": 0.5,
                               "k_factor": 0.5}
