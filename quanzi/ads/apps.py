@@ -24,6 +24,7 @@ class AdsConfig(AppConfig):
 
         hooks.on_paid("ads", services.on_order_paid)
         hooks.on_cancelled("ads", services.on_order_cancelled)
+        hooks.on_refunded("ads", services.on_order_refunded)
         content_hooks.home_panel("ads", panels.home_panel)
         community_hooks.community_panel("ads", panels.community_panel)
         catalog_hooks.product_panel("ads", panels.product_panel)

@@ -34,6 +34,7 @@ class LedgerKind(models.TextChoices):
     TOPUP = "topup", _("充值")
     RESERVE = "reserve", _("预留预算")
     RELEASE = "release", _("退回未用预算")
+    REFUND = "refund", _("余额退款")
 
 
 class TopUpStatus(models.TextChoices):

@@ -31,6 +31,8 @@ class ErrorCode(StrEnum):
     NOT_AUTHENTICATED = "not_authenticated"
     NOT_MERCHANT = "not_merchant"
     NOT_OPERATOR = "not_operator"
+    NOTHING_TO_REFUND = "nothing_to_refund"
+    TOPUP_NOT_FOUND = "topup_not_found"
     UNKNOWN_AD = "unknown_ad"
 
 
@@ -126,3 +128,12 @@ def frequency_capped() -> Conflict:
 
 def unknown_ad() -> NotFound:
     return NotFound(ErrorCode.UNKNOWN_AD, _("广告不存在或已失效"))
+
+
+def topup_not_found() -> NotFound:
+    return NotFound(ErrorCode.TOPUP_NOT_FOUND, _("充值记录不存在"))
+
+
+def nothing_to_refund() -> Conflict:
+    return Conflict(ErrorCode.NOTHING_TO_REFUND,
+                    _("这笔充值没有可退的金额：已全部退回，或余额已用于投放（进行中的计划预留的预算结束后才退回余额）"))

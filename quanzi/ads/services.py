@@ -40,6 +40,7 @@ from quanzi.core.money import format_yuan
 from quanzi.orders import selectors as order_selectors
 from quanzi.orders.rules import attribution_days
 from quanzi.orders.services import order_place
+from quanzi.payments import services as payment_services
 from quanzi.personas.selectors import segment_label
 
 if TYPE_CHECKING:
@@ -154,6 +155,56 @@ def on_order_paid(event: OrderMomentEvent) -> None:
     _credit_order(event)
 
 
+def topup_refunded_fen(*, topup: AdTopUp) -> int:
+    """What of this top-up went back to the merchant (its refund ledger entries, positive)."""
+    total = AdLedgerEntry.objects.filter(kind=LedgerKind.REFUND, order_id=topup.order_id).aggregate(
+        s=Sum("amount_fen"))["s"]
+    return -int(total or 0)
+
+
+def topup_refund(*, user: Any, topup_id: int) -> int:
+    """The merchant takes back the unspent part of a paid top-up: what is left of it, never more than the free
+    balance (budgets reserved by campaigns in review or running are not free: they come back when the campaign
+    ends). The amount leaves the balance at once (a ledger entry, under the account's lock, so it cannot be spent
+    or reserved meanwhile) and goes back through payments against the top-up's order (refund number
+    `AD-<top-up>-<n>`); the `refunded` moment finds the entry already booked. Returns the amount in fen."""
+    merchant = merchant_for(user)
+    with transaction.atomic():
+        lock_ad_account(merchant.pk)
+        topup = AdTopUp.objects.filter(pk=topup_id, merchant=merchant).first()
+        if topup is None:
+            raise errors.topup_not_found()
+        if topup.status != TopUpStatus.PAID:
+            raise errors.nothing_to_refund()
+        amount = min(topup.amount_fen - topup_refunded_fen(topup=topup), balance_of(merchant_id=merchant.pk))
+        if amount <= 0:
+            raise errors.nothing_to_refund()
+        n = AdLedgerEntry.objects.filter(kind=LedgerKind.REFUND, order_id=topup.order_id).count() + 1
+        refund_no = f"AD-{topup.pk}-{n}"
+        _ledger(merchant_id=merchant.pk, amount_fen=-amount, kind=LedgerKind.REFUND, reference=f"refund:{refund_no}",
+                order_id=topup.order_id)
+        line_id = order_selectors.order_line_rows(order_ids=[topup.order_id])[0]["id"]
+        payment_services.refund_create(amount_fen=amount, refund_no=refund_no, order_id=topup.order_id, actor=user,
+                                       lines={line_id: amount},
+                                       reason=_("广告余额退款 %(yuan)s") % {"yuan": format_yuan(amount)})
+        track("ad.topup_refund", user=user, obj=topup, amount_fen=amount)
+    return amount
+
+
+def on_order_refunded(event: OrderMomentEvent) -> None:
+    """A top-up's order refunded by any path (the merchant's `topup_refund`, an operator in the back office):
+    the refunded amount leaves the balance once (a refund the merchant asked for is already booked under the same
+    refund number). An operator's refund of money already spent leaves the balance below zero: new campaigns
+    cannot be submitted until it is topped up again."""
+    topup = AdTopUp.objects.filter(order_id=event.order_id).first()
+    if topup is None or event.amount_fen <= 0:
+        return
+    with transaction.atomic():
+        lock_ad_account(topup.merchant_id)
+        _ledger(merchant_id=topup.merchant_id, amount_fen=-event.amount_fen, kind=LedgerKind.REFUND,
+                reference=f"refund:{event.ref}", order_id=event.order_id)
+
+
 # --- campaigns ---------------------------------------------------------------------------------------------------
 
 
@@ -225,11 +276,12 @@ def _clean(merchant: Merchant, fields: dict[str, Any], *, image_required: bool) 
     return out
 
 
-def campaign_create(*, user: Any, **fields: Any) -> AdCampaign:
+def campaign_create(*, user: Any, image_required: bool = True, **fields: Any) -> AdCampaign:
     """A draft campaign of the user's merchant (fields: see `_clean`); it shows nothing until submitted and
-    approved."""
+    approved. The API creates the draft first and uploads its picture next (`image_required=False`): a draft
+    without a picture cannot be submitted."""
     merchant = merchant_for(user)
-    values = _clean(merchant, fields, image_required=True)
+    values = _clean(merchant, fields, image_required=image_required)
     campaign = AdCampaign.objects.create(merchant=merchant, **values)
     track("ad.campaign_create", user=user, obj=campaign, placement=campaign.placement, billing=campaign.billing,
           budget_fen=campaign.budget_fen)
@@ -254,6 +306,23 @@ def campaign_update(*, user: Any, campaign_id: int, **fields: Any) -> AdCampaign
     return campaign
 
 
+def campaign_image_set(*, user: Any, campaign_id: int, image: Any) -> AdCampaign:
+    """Put (or change) the picture of a draft or rejected campaign (checked like every upload: a real picture,
+    re-encoded, within the size limits)."""
+    campaign = own_campaign(user, campaign_id)
+    if campaign.status not in EDITABLE:
+        raise errors.campaign_not_editable(_label(campaign.status))
+    cleaned = clean_image(image)
+    with transaction.atomic():
+        campaign = AdCampaign.objects.select_for_update().get(pk=campaign.pk)
+        if campaign.status not in EDITABLE:
+            raise errors.campaign_not_editable(_label(campaign.status))
+        campaign.image = cleaned
+        campaign.save(update_fields=["image", "updated_at"])
+    track("ad.campaign_update", user=user, obj=campaign)
+    return campaign
+
+
 def _move(campaign: AdCampaign, allowed: tuple[str, ...], to: str, **extra: Any) -> None:
     """Move the status by a conditional update on what it was (a concurrent move makes this one fail)."""
     if AdCampaign.objects.filter(pk=campaign.pk, status__in=allowed).update(status=to, **extra) != 1:
@@ -269,6 +338,8 @@ def campaign_submit(*, user: Any, campaign_id: int) -> AdCampaign:
         raise errors.illegal_transition(_label(campaign.status), _label(CampaignStatus.PENDING))
     if campaign.ends_at <= timezone.now():
         raise errors.invalid_schedule()
+    if not campaign.image:
+        raise errors.invalid_creative(_("请上传广告图"))
     with transaction.atomic():
         lock_ad_account(campaign.merchant_id)
         balance = balance_of(merchant_id=campaign.merchant_id)

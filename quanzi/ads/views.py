@@ -24,7 +24,7 @@ from quanzi.ads.models import AdCampaign
 from quanzi.catalog import selectors as catalog_selectors
 from quanzi.communities.selectors import community_list
 from quanzi.core.errors import DomainError
-from quanzi.core.money import parse_yuan
+from quanzi.core.money import format_yuan, parse_yuan
 from quanzi.core.pages import call_service, error_response, page_of
 from quanzi.personas.selectors import segments_for_targeting
 
@@ -119,6 +119,19 @@ def topup(request: HttpRequest) -> HttpResponse:
                         idempotency_key=request.POST.get("key", ""))
     if made is not None:
         return redirect(f"/orders/{made.order_id}/")
+    for e in errs:
+        messages.error(request, e)
+    return redirect("ads-centre")
+
+
+@login_required
+@require_POST
+def topup_refund(request: HttpRequest, topup_id: int) -> HttpResponse:
+    """The unspent part of a paid top-up goes back to where it was paid from."""
+    errs: list[str] = []
+    amount = call_service(errs, services.topup_refund, user=request.user, topup_id=topup_id)
+    if amount is not None:
+        messages.success(request, _("已申请退回 %(yuan)s，到账以支付渠道为准") % {"yuan": format_yuan(amount)})
     for e in errs:
         messages.error(request, e)
     return redirect("ads-centre")
