@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from quanzi.ads import errors
 from quanzi.ads.enums import Billing, CampaignStatus, EventKind, LedgerKind, Placement, TopUpStatus
-from quanzi.ads.locks import lock_ad_account
+from quanzi.ads.locks import lock_ad_account, lock_campaign
 from quanzi.ads.models import AdCampaign, AdConversion, AdEvent, AdFrequency, AdLedgerEntry, AdTopUp
 from quanzi.catalog import selectors as catalog_selectors
 from quanzi.catalog.enums import MerchantStatus
@@ -314,7 +314,7 @@ def campaign_image_set(*, user: Any, campaign_id: int, image: Any) -> AdCampaign
         raise errors.campaign_not_editable(_label(campaign.status))
     cleaned = clean_image(image)
     with transaction.atomic():
-        campaign = AdCampaign.objects.select_for_update().get(pk=campaign.pk)
+        campaign = lock_campaign(campaign.pk)
         if campaign.status not in EDITABLE:
             raise errors.campaign_not_editable(_label(campaign.status))
         campaign.image = cleaned
