@@ -101,3 +101,13 @@ def figures(*, session: LiveSession) -> Figures:
     return Figures(viewers=session.viewer_count, peak_viewers=session.peak_viewers, comments=session.comment_count,
                    likes=session.like_count, orders=int(paid["orders"] or 0), gmv_fen=int(paid["gmv"] or 0),
                    refunded_fen=int(paid["refunded"] or 0))
+
+
+def hosted_sessions_with_products(*, host_id: int, product_ids: Any, since: Any, until: Any) -> list[LiveSession]:
+    """Sessions this member hosted that went live between `since` and `until` with one of these products pinned
+    (the KOL marketplace counts them as a deal's live deliverable), earliest first."""
+    return list(LiveSession.objects.filter(
+        host_id=host_id, started_at__gte=since, started_at__lt=until,
+        status__in=(SessionStatus.LIVE, SessionStatus.ENDED),
+        pk__in=LivePin.objects.filter(product_id__in=list(product_ids)).values("session_id"))
+        .order_by("started_at", "pk"))

@@ -34,7 +34,7 @@ from quanzi.core.messages import Text, message_columns, msg
 from quanzi.core.money import format_yuan
 from quanzi.core.statemachine import StateMachine
 from quanzi.orders.selectors import orders_by_id
-from quanzi.referrals.distribution import errors, payouts, rules, selectors
+from quanzi.referrals.distribution import errors, overrides, payouts, rules, selectors
 from quanzi.referrals.distribution.enums import (
     Bucket,
     EntryKind,
@@ -391,6 +391,9 @@ def commission_accrue(*, order_id: int, buyer_id: int, lines: list[rules.LineFac
                                           levels=rates.levels, sharer_first=conf.sharer_first,
                                           inviter_chain=chain, may_promote=may):
             rate = rates.rate(b.level, kol=b.kol)
+            if b.kol:  # an agreed rate (the KOL marketplace's deal) replaces the settings' KOL rate
+                agreed = overrides.kol_rate_for(kol_id=b.user_id, product_id=ln.product_id, at=timezone.now())
+                rate = agreed if agreed is not None else rate
             fen = rules.commission_of(ln.goods_payable_fen, rate)
             if fen > 0:
                 planned.append((ln, b, rate, fen))
