@@ -22,3 +22,8 @@ class AftersalesConfig(AppConfig):
         # the buyer is told once per refund booked on the order, and to which payment method it went back
         hooks.on_refunded("aftersales.notice_refund", notices.refund_arrived)
         converter("payment_gateway", choices_converter(GatewayName))
+        # 我: the order row with its counts (待付款 / 待发货 / 待收货 / 待评价 / 售后)
+        from quanzi.accounts import hooks as account_hooks
+        from quanzi.aftersales import panels
+
+        account_hooks.profile_panel("aftersales.order_row", panels.profile_panel)

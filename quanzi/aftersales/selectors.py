@@ -15,9 +15,10 @@ from django.utils.translation import gettext as _
 from quanzi.aftersales import errors, rules
 from quanzi.aftersales.enums import AfterSaleStatus, ReviewStatus
 from quanzi.aftersales.errors import ErrorCode
-from quanzi.aftersales.models import AfterSaleLine, AfterSaleRequest, Review
+from quanzi.aftersales.models import AfterSaleLine, AfterSaleRequest, Review, ReviewPhoto
 from quanzi.core.errors import InvalidInput
 from quanzi.orders import rules as order_rules
+from quanzi.orders import selectors as order_selectors
 from quanzi.orders.enums import OrderStatus
 
 if TYPE_CHECKING:
@@ -169,12 +170,33 @@ def reviewable_lines(*, user: Any, order: Any) -> list[Any]:
     return [ln for ln in order.lines.all() if ln.pk not in done]
 
 
+def orders_to_review_count(*, user: Any) -> int:
+    """The buyer's delivered orders with a line not reviewed yet (待评价 on 我)."""
+    lines = list(order_selectors.delivered_lines(user=user, statuses=REVIEWABLE_ORDER_STATUSES))
+    done = set(Review.objects.filter(order_line_id__in=[pk for _o, pk in lines])
+               .values_list("order_line_id", flat=True))
+    return len({order_id for order_id, pk in lines if pk not in done})
+
+
+def open_request_count(*, user: Any) -> int:
+    """The buyer's after-sales requests still under way (售后 on 我)."""
+    return AfterSaleRequest.objects.filter(buyer_id=getattr(user, "pk", None),
+                                           status__in=rules.OPEN_STATUSES).count()
+
+
 def review_list_for_product(*, product_id: int, include_folded: bool = True) -> QuerySet[Review]:
     """Visible reviews first (newest first), then folded ones, which stay listed as folded."""
     qs = Review.objects.filter(product_id=product_id)
     if not include_folded:
         qs = qs.filter(status=ReviewStatus.VISIBLE)
     return qs.select_related("buyer").prefetch_related("photos").order_by("-status", "-id")
+
+
+def review_photos_for_product(*, product_id: int) -> QuerySet[ReviewPhoto]:
+    """Buyers' photos of the product (买家秀), newest first, from visible reviews only (a folded review's photos are
+    folded with it)."""
+    return ReviewPhoto.objects.filter(review__product_id=product_id, review__status=ReviewStatus.VISIBLE)\
+        .order_by("-id")
 
 
 def review_list_for_buyer(*, user: Any) -> QuerySet[Review]:
@@ -199,6 +221,14 @@ class RatingSummary:
     @property
     def average_tenths(self) -> int | None:
         return None if self.average is None else int(self.average * 10)
+
+    @property
+    def good_percent(self) -> int | None:
+        """好评率: the share of visible reviews rated 4 or 5, in whole percent (rounded down: 99.6 % shows as 99,
+        never a flattering 100); None without reviews."""
+        if not self.count:
+            return None
+        return (self.distribution.get(5, 0) + self.distribution.get(4, 0)) * 100 // self.count
 
 
 def product_rating_summary(*, product_id: int) -> RatingSummary:

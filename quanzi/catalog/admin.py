@@ -81,6 +81,7 @@ class SkuInline(QuanziTabularInline):
     model = Sku
     extra = 0
     readonly_fields = ("stock",)  # stock changes only through the ledgered service
+    raw_id_fields = ("image",)  # a picture id, not a list of every product's pictures
 
 
 class ImageInline(QuanziTabularInline):

@@ -20,6 +20,7 @@ class ErrorCode(StrEnum):
     INVALID_CONTACT_NAME = "invalid_contact_name"
     INVALID_CONTACT_PHONE = "invalid_contact_phone"
     INVALID_DELTA = "invalid_delta"
+    IMAGE_NOT_FOUND = "image_not_found"
     INVALID_LICENCE_NO = "invalid_licence_no"
     INVALID_NAME = "invalid_name"
     INVALID_PRICE = "invalid_price"
@@ -69,6 +70,10 @@ def product_not_found() -> NotFound:
 
 def sku_not_found() -> NotFound:
     return NotFound(ErrorCode.SKU_NOT_FOUND, _("规格不存在"))
+
+
+def image_not_found() -> InvalidInput:
+    return InvalidInput(ErrorCode.IMAGE_NOT_FOUND, _("图片不存在，或不是这个商品的图片"))
 
 
 def category_not_found() -> InvalidInput:

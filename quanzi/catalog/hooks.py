@@ -4,7 +4,10 @@ docs/ARCHITECTURE.md, "The domain map").
 - **stock that reads as free**: units reserved by a reservation that has run out (an unpaid order past its
   deadline) are free for shoppers at once, before a job or the next checkout gives them back. The app that holds
   them (orders) registers how many per SKU; `catalog.selectors.available_stock` adds them.
-- **product page panels**: `product_panel(name, fn)`; the page renders each with `{% product_panels product %}`."""
+- **product page panels**: `product_panel(name, fn)`; the page renders each with `{% product_panels product %}`.
+- **product page facts**: `product_fact(name, fn)`; `fn(product_id) -> value`, shown by the page as
+  `facts.<name>` next to the price (orders: the units sold). Keep each one query or cached: the page reads them
+  all on every view."""
 
 from __future__ import annotations
 
@@ -29,3 +32,12 @@ PRODUCT_PANELS: dict[str, Callable[[Any, Any], str]] = {}
 def product_panel(name: str, fn: Callable[[Any, Any], str]) -> None:
     """Register (or replace, by name) a panel on the product page."""
     PRODUCT_PANELS[name] = fn
+
+
+# name -> fact(product_id) -> a value the product page shows as `facts.<name>` (orders: "sold", units paid for)
+PRODUCT_FACTS: dict[str, Callable[[int], Any]] = {}
+
+
+def product_fact(name: str, fn: Callable[[int], Any]) -> None:
+    """Register (or replace, by name) a figure the product page shows."""
+    PRODUCT_FACTS[name] = fn

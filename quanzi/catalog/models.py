@@ -121,6 +121,9 @@ class ProductImage(models.Model):
         verbose_name_plural = _("商品图片")
         ordering = ["sort", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.product_id} · {self.sort}"
+
 
 class Sku(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="skus", verbose_name=_("商品"))
@@ -130,6 +133,10 @@ class Sku(models.Model):
     stock = models.IntegerField(_("库存"), default=0)
     weight_g = models.PositiveIntegerField(_("重量（克）"), default=0)
     is_active = models.BooleanField(_("可售"), default=True)
+    # the product picture that shows this SKU (a colour's photo): its chip on the product page shows it and
+    # choosing the chip turns the gallery to it; one of the same product's pictures (`sku_set_image`)
+    image = models.ForeignKey(ProductImage, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+                              verbose_name=_("规格图片"))
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
@@ -143,6 +150,11 @@ class Sku(models.Model):
     @property
     def spec_text(self) -> str:
         return " ".join(f"{k}:{v}" for k, v in (self.spec or {}).items())
+
+    @property
+    def spec_label(self) -> str:
+        """The spec's values only (红色 · M), short enough for a chip; the names are the chips' group label."""
+        return " · ".join(str(v) for v in (self.spec or {}).values())
 
 
 class StockMovement(models.Model):

@@ -56,7 +56,7 @@ def product_get(*, product_id: int, user: Any = None) -> Product:
 
 
 def product_skus(*, product: Product) -> QuerySet[Sku]:
-    return product.skus.filter(is_active=True).order_by("id")
+    return product.skus.filter(is_active=True).select_related("image").order_by("id")
 
 
 def available_stock(*, sku_ids: list[int]) -> dict[int, int]:
@@ -76,6 +76,21 @@ def attach_available_stock(skus: list[Sku]) -> list[Sku]:
     for s in skus:
         s.available = counts.get(s.pk, s.stock)  # type: ignore[attr-defined]
     return skus
+
+
+LOW_STOCK = 10  # at or under this many units a SKU's chip says 仅剩 N 件
+
+
+def sku_chosen(*, skus: list[Sku], wanted: int | None = None) -> Sku | None:
+    """The SKU the product page starts with: the one asked for (`?sku=`) when it can be bought, else the first in
+    stock, else none (all sold out: the buy buttons are off). `skus` carry `available` (attach_available_stock)."""
+    buyable = [s for s in skus if getattr(s, "available", s.stock) > 0]
+    return next((s for s in buyable if s.pk == wanted), buyable[0] if buyable else None)
+
+
+def product_facts(*, product: Product) -> dict[str, Any]:
+    """The figures higher apps show on the product page (`hooks.PRODUCT_FACTS`): name -> value."""
+    return {name: fn(product.pk) for name, fn in sorted(hooks.PRODUCT_FACTS.items())}
 
 
 def skus_by_id(*, sku_ids: Any) -> dict[int, Sku]:

@@ -355,6 +355,19 @@ def sku_update(*, user: Any, sku_id: int, price_fen: int | None = None, member_p
 
 
 @transaction.atomic
+def sku_set_image(*, user: Any, sku_id: int, image_id: int | None) -> Sku:
+    """Show this SKU with one of its product's pictures (its chip on the product page turns the gallery to it);
+    None clears it. A picture of another product is refused."""
+    sku = _own_sku(user, sku_id)
+    if image_id is not None and not ProductImage.objects.filter(pk=image_id, product_id=sku.product_id).exists():
+        raise errors.image_not_found()
+    sku.image_id = image_id
+    sku.save(update_fields=["image"])
+    track("sku.update", user=user, obj=sku, price_fen=sku.price_fen)
+    return sku
+
+
+@transaction.atomic
 def sku_stock_adjust(*, user: Any, sku_id: int, delta: int) -> Sku:
     """Add (delta > 0) or remove (delta < 0) stock by a conditional update; never below zero."""
     sku = _own_sku(user, sku_id)
@@ -534,6 +547,30 @@ def platform_merchant() -> Merchant:
         return Merchant.objects.get(is_platform=True)
 
 
+@transaction.atomic
+def creator_merchant_ensure(*, user: Any, business_name: str, commission_rate: Decimal) -> Merchant:
+    """The approved merchant account a creator (paid content's author) is paid through: their own if they already
+    sell (their rate), else one opened for them, approved at once at `commission_rate` (the platform's rate for
+    what they sell; they sell no goods through it, so there is no licence to review). Refused while their own
+    application is pending, rejected or suspended (`illegal_transition`)."""
+    _authed(user)
+    merchant = Merchant.objects.filter(user=user).first()
+    if merchant is None:
+        try:
+            with transaction.atomic():
+                merchant = Merchant.objects.create(
+                    user=user, business_name=business_name[:80] or "-", licence_no="-", contact_name="-",
+                    contact_phone="-", status=MerchantStatus.APPROVED, commission_rate=commission_rate,
+                    reviewed_at=timezone.now())
+        except IntegrityError:  # opened at the same moment by a twin call
+            merchant = Merchant.objects.get(user=user)
+        else:
+            track("merchant.creator_open", user=user, obj=merchant)
+    if merchant.status != MerchantStatus.APPROVED:
+        raise errors.bad_merchant_state(str(MerchantStatus(merchant.status).label))
+    return merchant
+
+
 def _virtual_category() -> Category:
     category = Category.objects.filter(name=VIRTUAL_CATEGORY, parent=None).first()
     return category or Category.objects.create(name=VIRTUAL_CATEGORY, sort=999)
@@ -541,10 +578,12 @@ def _virtual_category() -> Category:
 
 @transaction.atomic
 def virtual_sku_ensure(*, key: str, title: str, price_fen: int,
-                       return_exemption: str = ReturnExemption.DIGITAL) -> int:
+                       return_exemption: str = ReturnExemption.DIGITAL, merchant_id: int | None = None) -> int:
     """The SKU of one thing an app sells as a virtual good of the platform, keyed by `key` ("membership:plan:3");
     created on first use, its title and price kept up to date. Bought through the normal checkout and cashier
-    (no address, no shipping); delivered by the selling app's `on_paid` hook. Returns the SKU id."""
+    (no address, no shipping); delivered by the selling app's `on_paid` hook. Returns the SKU id. `merchant_id`
+    sells it as that merchant instead of the platform (paid content: the author's account, so the sale settles
+    to them like any merchant's); it is fixed when the product is first made."""
     if not key or len(key) > 64:
         raise InvalidInput(ErrorCode.INVALID_TITLE, _("系统商品键无效"))
     if not isinstance(price_fen, int) or isinstance(price_fen, bool) or price_fen < 1:
@@ -553,8 +592,9 @@ def virtual_sku_ensure(*, key: str, title: str, price_fen: int,
     if product is None:
         try:
             with transaction.atomic():
+                seller = platform_merchant() if merchant_id is None else Merchant.objects.get(pk=merchant_id)
                 product = Product.objects.create(
-                    merchant=platform_merchant(), category=_virtual_category(), title=title[:120],
+                    merchant=seller, category=_virtual_category(), title=title[:120],
                     on_shelf=True, fulfilment=Fulfilment.VIRTUAL, system_key=key,
                     return_exemption=_check_exemption(return_exemption))
         except IntegrityError:  # made at the same moment by a twin call
