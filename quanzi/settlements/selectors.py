@@ -22,6 +22,7 @@ What counts, and when:
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -173,10 +174,29 @@ def statement_period(statement: SettlementStatement) -> Period:
 # --- the platform's commission revenue (the operators' revenue mix, quanzi/ads/revenue.py) -----------------------
 
 
+# name -> fn() giving the ids of orders (a list or a values() subquery) whose commission another revenue line books
+# (paid content, from its own app's ready()): the commission line leaves them out, so the mix counts each fen once
+COMMISSION_ELSEWHERE: dict[str, Callable[[], Any]] = {}
+
+
+def commission_elsewhere(name: str, order_ids: Callable[[], Any]) -> None:
+    """Register (or replace, by name) the orders whose commission is shown under another revenue line."""
+    COMMISSION_ELSEWHERE[name] = order_ids
+
+
+def _elsewhere_lines() -> QuerySet[StatementLine]:
+    qs = StatementLine.objects.none()
+    for fn in COMMISSION_ELSEWHERE.values():
+        qs = qs | StatementLine.objects.filter(order_id__in=fn())
+    return qs
+
+
 def commission_by_day(*, since: dt.date | None = None) -> dict[dt.date, int]:
     """The platform's commission per day (Asia/Shanghai) as the statements' lines book it: sales +, commission
-    returned on refunds −."""
+    returned on refunds −; the orders another revenue line books (`commission_elsewhere`) left out."""
     qs = StatementLine.objects.all()
+    for fn in COMMISSION_ELSEWHERE.values():
+        qs = qs.exclude(order_id__in=fn())
     if since is not None:
         qs = qs.filter(happened_at__date__gte=since)
     rows = (qs.annotate(day=TruncDate("happened_at")).values("day").annotate(s=Sum("commission_fen"))
@@ -185,5 +205,9 @@ def commission_by_day(*, since: dt.date | None = None) -> dict[dt.date, int]:
 
 
 def commission_total() -> int:
-    """The commission of every statement, from their headers (reconciles with the sum of their lines)."""
-    return int(SettlementStatement.objects.aggregate(s=Sum("commission_fen"))["s"] or 0)
+    """The commission of every statement, from their headers (reconciles with the sum of their lines), less the
+    lines another revenue line books (`commission_elsewhere`)."""
+    total = int(SettlementStatement.objects.aggregate(s=Sum("commission_fen"))["s"] or 0)
+    if COMMISSION_ELSEWHERE:
+        total -= int(_elsewhere_lines().aggregate(s=Sum("commission_fen"))["s"] or 0)
+    return total
