@@ -36,6 +36,7 @@ from quanzi.communities.selectors import community_by_id
 from quanzi.core.errors import DomainError
 from quanzi.core.events import track
 from quanzi.core.images import clean_image
+from quanzi.core.messages import msg
 from quanzi.core.money import format_yuan
 from quanzi.orders import selectors as order_selectors
 from quanzi.orders.rules import attribution_days
@@ -186,7 +187,7 @@ def topup_refund(*, user: Any, topup_id: int) -> int:
         line_id = order_selectors.order_line_rows(order_ids=[topup.order_id])[0]["id"]
         payment_services.refund_create(amount_fen=amount, refund_no=refund_no, order_id=topup.order_id, actor=user,
                                        lines={line_id: amount},
-                                       reason=_("广告余额退款 %(yuan)s") % {"yuan": format_yuan(amount)})
+                                       reason=msg("ads.topup_refund_reason", amount=format_yuan(amount)))
         track("ad.topup_refund", user=user, obj=topup, amount_fen=amount)
     return amount
 

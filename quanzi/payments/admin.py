@@ -9,6 +9,8 @@ from quanzi.core.errors import DomainError
 from quanzi.core.money import format_yuan
 from quanzi.payments import selectors, services
 from quanzi.payments.models import (
+    CombinedPayment,
+    CombinedPaymentStatusChange,
     Payment,
     PaymentCallback,
     PaymentStatusChange,
@@ -58,6 +60,48 @@ class PaymentAdmin(ReadOnlyAdmin):
     list_filter = ("gateway", "kind", "status")
     search_fields = ("payment_no", "gateway_txn_id", "order__number")
     inlines = [PaymentStatusInline]
+
+
+class CombinedStatusInline(ReadOnlyInline):
+    model = CombinedPaymentStatusChange
+    fields = ("from_status", "to_status", "actor", "shown_note", "created_at")
+    readonly_fields = ("shown_note", "created_at")
+
+    @admin.display(description=_("说明"))
+    def shown_note(self, obj: CombinedPaymentStatusChange) -> str:
+        return obj.display_text
+
+
+class CombinedShareInline(ReadOnlyInline):
+    """The per-order payments of a combined trade (refunds are made on these, up to each order's share)."""
+
+    model = Payment
+    fk_name = "combined"
+    fields = ("payment_no", "order", "amount_yuan", "refunded_yuan", "status")
+    readonly_fields = ("amount_yuan", "refunded_yuan")
+
+    @admin.display(description=_("金额"))
+    def amount_yuan(self, obj: Payment) -> str:
+        return format_yuan(obj.amount_fen)
+
+    @admin.display(description=_("已退及退款中"))
+    def refunded_yuan(self, obj: Payment) -> str:
+        return format_yuan(obj.refunded_fen)
+
+
+@admin.register(CombinedPayment)
+class CombinedPaymentAdmin(ReadOnlyAdmin):
+    """Combined trades (合单支付): one gateway trade for the orders of one checkout."""
+
+    list_display = ("combined_no", "checkout", "payer", "gateway", "kind", "amount_yuan", "status", "paid_at",
+                    "queries")
+    list_filter = ("gateway", "status")
+    search_fields = ("combined_no", "gateway_txn_id", "children__payment_no", "children__order__number")
+    inlines = [CombinedShareInline, CombinedStatusInline]
+
+    @admin.display(description=_("合计金额"))
+    def amount_yuan(self, obj: CombinedPayment) -> str:
+        return format_yuan(obj.amount_fen)
 
 
 @admin.register(PaymentCallback)

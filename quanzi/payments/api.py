@@ -1,4 +1,5 @@
-"""Payments API: start paying an order, read a payment, gateway callbacks, an order's payments and refunds."""
+"""Payments API: start paying an order (or a checkout's orders at once: 合单支付), read a payment, the cashier of a
+checkout, gateway callbacks, an order's payments and refunds."""
 
 from __future__ import annotations
 
@@ -8,10 +9,18 @@ from ninja.pagination import paginate
 
 from quanzi.api_auth import current_user, required
 from quanzi.core.pagination import PageNumber
-from quanzi.payments import selectors, services
+from quanzi.payments import combined, selectors, services
 from quanzi.payments.gateways import get_gateway
-from quanzi.payments.models import Payment
-from quanzi.payments.schemas import GatewayOut, PaymentIn, PaymentOut, RefundOut
+from quanzi.payments.models import CombinedPayment, Payment
+from quanzi.payments.schemas import (
+    CashierOut,
+    CombinedIn,
+    CombinedOut,
+    GatewayOut,
+    PaymentIn,
+    PaymentOut,
+    RefundOut,
+)
 
 router = Router(tags=["payments 支付"])
 
@@ -25,6 +34,29 @@ def gateways(request: HttpRequest) -> list[dict[str, str]]:
 def payment_create(request: HttpRequest, data: PaymentIn) -> Status:
     payment = services.payment_create(user=current_user(request), order_id=data.order_id, gateway=data.gateway)
     return Status(201, payment)
+
+
+@router.post("/combined", response={201: CombinedOut}, auth=required)
+def combined_create(request: HttpRequest, data: CombinedIn) -> Status:
+    """Pay the orders of one checkout (several merchants) with one gateway trade (合单支付): only the buyer's own
+    orders, of this checkout, still waiting for payment; an open trade for the same orders is reused."""
+    made = combined.combined_create(
+        user=current_user(request), checkout_id=data.checkout_id, gateway=data.gateway, kind=data.kind,
+        order_ids=data.order_ids, client_ip=request.META.get("REMOTE_ADDR", ""))
+    return Status(201, made)
+
+
+@router.get("/combined/{combined_no}", response=CombinedOut, auth=required)
+def combined_get(request: HttpRequest, combined_no: str) -> CombinedPayment:
+    return selectors.combined_get_for_payer(user=current_user(request), combined_no=combined_no)
+
+
+@router.get("/checkouts/{checkout_id}/cashier", response=CashierOut, auth=required)
+def checkout_cashier(request: HttpRequest, checkout_id: int) -> dict[str, object]:
+    """The cashier (收银台) of a checkout: its orders and merchants, the amount, the payment deadline, the payment
+    methods offered where the client is (by its User-Agent), and the latest combined trade."""
+    return selectors.checkout_cashier(user=current_user(request), checkout_id=checkout_id,
+                                      user_agent=request.headers.get("User-Agent", ""))
 
 
 @router.get("/orders/{order_id}/payments", response=list[PaymentOut], auth=required)

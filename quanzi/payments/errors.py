@@ -16,6 +16,8 @@ class ErrorCode(StrEnum):
     BAD_BODY = "bad_body"
     BAD_SIGNATURE = "bad_signature"
     CALLBACK_REJECTED = "callback_rejected"
+    CHECKOUT_NOT_FOUND = "checkout_not_found"
+    CHECKOUT_NOTHING_TO_PAY = "checkout_nothing_to_pay"
     DECRYPT_FAILED = "decrypt_failed"
     GATEWAY_ERROR = "gateway_error"
     GATEWAY_MISCONFIGURED = "gateway_misconfigured"
@@ -27,6 +29,7 @@ class ErrorCode(StrEnum):
     ORDER_AMOUNT_INVALID = "order_amount_invalid"
     ORDER_NOT_FOUND = "order_not_found"
     ORDER_NOT_PAYABLE = "order_not_payable"
+    ORDERS_NOT_IN_CHECKOUT = "orders_not_in_checkout"
     OPENID_REQUIRED = "openid_required"
     PAYMENT_KIND_UNAVAILABLE = "payment_kind_unavailable"
     PAYMENT_NOT_FOUND = "payment_not_found"
@@ -129,3 +132,15 @@ def payment_kind_unavailable() -> InvalidInput:
 
 def openid_required() -> InvalidInput:
     return InvalidInput(ErrorCode.OPENID_REQUIRED, _("请先用微信登录，再使用微信内支付"))
+
+
+def checkout_not_found() -> NotFound:
+    return NotFound(ErrorCode.CHECKOUT_NOT_FOUND, _("结算单不存在"))
+
+
+def checkout_nothing_to_pay() -> Conflict:
+    return Conflict(ErrorCode.CHECKOUT_NOTHING_TO_PAY, _("该结算单没有待支付的订单"))
+
+
+def orders_not_in_checkout() -> InvalidInput:
+    return InvalidInput(ErrorCode.ORDERS_NOT_IN_CHECKOUT, _("合并支付的订单须来自同一次结算"))

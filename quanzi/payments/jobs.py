@@ -7,9 +7,9 @@
 - `refunds_query`: every 5 minutes, ask the provider about each processing refund whose next query is due
   (backing off from 5 minutes to 6 hours; never giving up while the provider says processing).
 - `payment_close_task`: close one payment at its provider (its order was cancelled or expired).
-- `payments_query`: every minute, ask the provider about open payments without a notification (a lost
-  notification is still found and booked like one; an open payment of an order that can no longer be paid is
-  closed).
+- `payments_query`: every minute, ask the provider about open payments and combined trades without a notification
+  (a lost notification is still found and booked like one; an open payment of an order that can no longer be paid
+  is closed).
 - `reconcile_daily`: at 10:30 every day, compare yesterday's trade bills with our payments and refunds.
 """
 
@@ -23,7 +23,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from quanzi.core.errors import DomainError
-from quanzi.payments import selectors, services
+from quanzi.payments import combined, selectors, services
 from quanzi.payments.enums import RefundStatus
 
 log = logging.getLogger(__name__)
@@ -58,6 +58,12 @@ def payments_query() -> int:
             done += 1
         except DomainError as exc:
             log.warning("payment %s not queried: %s", payment_id, exc)
+    for combined_id in selectors.combined_due_for_query():  # combined trades (合单支付), asked about as one
+        try:
+            combined.combined_query(combined_id=combined_id)
+            done += 1
+        except DomainError as exc:
+            log.warning("combined payment %s not queried: %s", combined_id, exc)
     return done
 
 

@@ -1,11 +1,12 @@
 """Row locks on the payments app's tables: one helper per model. The global order of locks is in
-docs/ARCHITECTURE.md ("Lock order"): after-sales request → order → payment → refund → SKU stock."""
+docs/ARCHITECTURE.md ("Lock order"): after-sales request → (combined payment →) order → payment → refund → SKU
+stock."""
 
 from __future__ import annotations
 
 from quanzi.core.locks import lock_row
 from quanzi.orders.locks import lock_order
-from quanzi.payments.models import Payment, Refund
+from quanzi.payments.models import CombinedPayment, Payment, Refund
 
 
 def lock_payment(payment_id: int) -> Payment:
@@ -24,3 +25,9 @@ def lock_refund(refund_id: int) -> Refund:
     if refund is None:
         raise Refund.DoesNotExist(refund_id)
     return refund
+
+
+def lock_combined(combined_id: int) -> CombinedPayment:
+    """Lock a combined trade (合单支付) before anything of its orders: combined → (each child: order → payment) in
+    order id order. Every delivery of the trade's notifications queues here."""
+    return lock_row(CombinedPayment, combined_id)

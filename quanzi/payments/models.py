@@ -1,4 +1,5 @@
-"""Payment tables: payments (one per attempt to pay an order), the gateway callback log, refunds.
+"""Payment tables: payments (one per attempt to pay an order), combined payments (one gateway trade for the orders
+of one checkout), the gateway callback log, refunds.
 
 Money is integer fen. `Payment.refunded_fen` counts every refund that is pending, processing or succeeded; it
 only moves by conditional updates, and a database check keeps it at or below the amount paid.
@@ -23,9 +24,82 @@ from quanzi.payments.enums import (
 )
 
 
+class CombinedPayment(models.Model):
+    """One gateway trade paying several orders of one checkout at once (合单支付). The gateway sees only this
+    number and the total; each order keeps its own `Payment` (a child, `Payment.combined`), so refunds, after-sales
+    and settlement work per order as before. A verified notification of the trade books every child once."""
+
+    combined_no = models.CharField(_("合单支付单号"), max_length=32, unique=True)
+    payer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="combined_payments",
+                              verbose_name=_("付款人"))
+    checkout = models.ForeignKey("orders.CheckoutSession", on_delete=models.PROTECT,
+                                 related_name="combined_payments", verbose_name=_("结算单"))
+    gateway = models.CharField(_("支付方式"), max_length=16, choices=GatewayName.choices)
+    kind = models.CharField(_("支付场景"), max_length=16, blank=True, default="")
+    amount_fen = models.PositiveIntegerField(_("合计金额（分）"))
+    # CREATED, SUCCEEDED or CLOSED (refunds are per child payment)
+    status = models.CharField(_("状态"), max_length=16, choices=PaymentStatus.choices,
+                              default=PaymentStatus.CREATED, db_index=True)
+    gateway_txn_id = models.CharField(_("渠道交易号"), max_length=64, null=True, blank=True)
+    client_data = models.JSONField(_("客户端支付参数"), default=dict, blank=True)
+    next_query_at = models.DateTimeField(_("下次查单"), null=True, blank=True, db_index=True)
+    queries = models.PositiveIntegerField(_("查单次数"), default=0)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    paid_at = models.DateTimeField(_("支付时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("合单支付")
+        verbose_name_plural = _("合单支付")
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_fen__gt=0), name="combined_amount_positive"),
+            models.UniqueConstraint(fields=["gateway", "gateway_txn_id"], name="uniq_combined_gateway_txn"),
+        ]
+
+    def __str__(self) -> str:
+        return self.combined_no
+
+    @property
+    def payment_no(self) -> str:
+        """The number the gateway sees, under the name a payment has it (the sandbox cashier shows either)."""
+        return self.combined_no
+
+
+class CombinedPaymentStatusChange(models.Model):
+    """Audit row of every combined payment move (payments.rules.COMBINED_TRANSITIONS)."""
+
+    combined = models.ForeignKey(CombinedPayment, on_delete=models.CASCADE, related_name="status_changes",
+                                 verbose_name=_("合单支付"))
+    from_status = models.CharField(_("原状态"), max_length=16)
+    to_status = models.CharField(_("新状态"), max_length=16)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="+", verbose_name=_("操作人"))
+    note = models.CharField(_("说明"), max_length=200, blank=True, default="")
+    message_id = models.CharField(_("消息"), max_length=60, blank=True, default="")
+    params = models.JSONField(_("消息参数"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("合单支付状态记录")
+        verbose_name_plural = _("合单支付状态记录")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def display_text(self) -> str:
+        return shown(self.note, self.message_id, self.params)
+
+
 class Payment(models.Model):
     order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="payments",
                               verbose_name=_("订单"))
+    # set on an order's share of a combined trade: the gateway knows the combined number, never this one
+    combined = models.ForeignKey(CombinedPayment, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="children", verbose_name=_("合单支付"))
     payer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="payments",
                               verbose_name=_("付款人"))
     payment_no = models.CharField(_("支付单号"), max_length=32, unique=True)
@@ -76,6 +150,8 @@ class PaymentCallback(models.Model):
     notify_id = models.CharField(_("通知ID"), max_length=128, null=True, blank=True)
     payment = models.ForeignKey(Payment, on_delete=models.SET_NULL, null=True, blank=True,
                                 related_name="callbacks", verbose_name=_("支付单"))
+    combined = models.ForeignKey(CombinedPayment, on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="callbacks", verbose_name=_("合单支付"))
     out_trade_no = models.CharField(_("商户支付单号"), max_length=64, blank=True, default="")
     gateway_txn_id = models.CharField(_("渠道交易号"), max_length=64, blank=True, default="")
     amount_fen = models.PositiveIntegerField(_("通知金额（分）"), null=True, blank=True)

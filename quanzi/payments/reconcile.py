@@ -20,7 +20,7 @@ from quanzi.core.events import track
 from quanzi.payments.enums import PaymentStatus, ReconciliationStatus, RefundStatus
 from quanzi.payments.gateways import available_gateways, get_gateway
 from quanzi.payments.gateways.base import BillRow
-from quanzi.payments.models import Payment, Reconciliation, Refund
+from quanzi.payments.models import CombinedPayment, Payment, Reconciliation, Refund
 
 
 def _day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -33,9 +33,14 @@ def ours(*, gateway: str, day: dt.date) -> dict[tuple[str, str], int]:
     """(kind, our number) -> fen: the payments paid and the refunds that succeeded at this gateway that day."""
     start, end = _day_bounds(day)
     out: dict[tuple[str, str], int] = {}
-    paid = Payment.objects.filter(gateway=gateway, paid_at__gte=start, paid_at__lt=end,
+    # a combined trade's shares (合单支付) are on the provider's bill as the one combined trade
+    paid = Payment.objects.filter(gateway=gateway, paid_at__gte=start, paid_at__lt=end, combined__isnull=True,
                                   status__in=[PaymentStatus.SUCCEEDED, PaymentStatus.REFUNDED])
     for number, fen in paid.values_list("payment_no", "amount_fen"):
+        out[("payment", number)] = fen
+    trades = CombinedPayment.objects.filter(gateway=gateway, paid_at__gte=start, paid_at__lt=end,
+                                            status=PaymentStatus.SUCCEEDED)
+    for number, fen in trades.values_list("combined_no", "amount_fen"):
         out[("payment", number)] = fen
     refunded = Refund.objects.filter(payment__gateway=gateway, status=RefundStatus.SUCCEEDED,
                                      finished_at__gte=start, finished_at__lt=end)

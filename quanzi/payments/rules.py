@@ -18,3 +18,10 @@ REFUND_TRANSITIONS: dict[str, frozenset[str]] = {
     RefundStatus.FAILED: frozenset({RefundStatus.PENDING}),  # retried under the same refund number
     RefundStatus.SUCCEEDED: frozenset(),
 }
+
+# a combined trade (合单支付): paid or closed as one; a closed trade can still be paid late, like a payment
+COMBINED_TRANSITIONS: dict[str, frozenset[str]] = {
+    PaymentStatus.CREATED: frozenset({PaymentStatus.SUCCEEDED, PaymentStatus.CLOSED}),
+    PaymentStatus.CLOSED: frozenset({PaymentStatus.SUCCEEDED}),
+    PaymentStatus.SUCCEEDED: frozenset(),
+}

@@ -13,7 +13,7 @@ from quanzi.orders import selectors as order_selectors
 from quanzi.payments import errors
 from quanzi.payments.enums import GatewayName, PaymentStatus, RefundKind, RefundStatus
 from quanzi.payments.gateways import available_gateways
-from quanzi.payments.models import Payment, Refund
+from quanzi.payments.models import CombinedPayment, Payment, Refund
 
 
 def gateway_choices() -> list[dict[str, str]]:
@@ -115,3 +115,56 @@ def refunds_counted(*, merchant_id: int) -> QuerySet[Refund]:
 def merchant_ids_refunded_in(*, start_at: dt.datetime, end_at: dt.datetime) -> QuerySet[Refund, Any]:
     """A values() subquery: the merchants with a refund finished in [start_at, end_at)."""
     return Refund.objects.filter(finished_at__gte=start_at, finished_at__lt=end_at).values("order__merchant_id")
+
+
+# --- combined payments (合单支付) -----------------------------------------------------------------------------------
+
+
+def combined_get_for_payer(*, user: Any, combined_no: str) -> CombinedPayment:
+    combined = CombinedPayment.objects.filter(combined_no=combined_no, payer_id=getattr(user, "pk", None)).first()
+    if combined is None:
+        raise errors.payment_not_found()
+    return combined
+
+
+def combined_find_for_payer(*, user: Any, number: str) -> CombinedPayment | None:
+    """The buyer's combined trade of this number, or None (the sandbox cashier takes either kind of number)."""
+    return CombinedPayment.objects.filter(combined_no=number, payer_id=getattr(user, "pk", None)).first()
+
+
+def combined_shares(*, combined: CombinedPayment) -> list[Payment]:
+    """The per-order payments of a combined trade, with their orders, in order id order."""
+    return list(combined.children.select_related("order").order_by("order_id"))
+
+
+def combined_latest_for_checkout(*, user: Any, checkout_id: int) -> CombinedPayment | None:
+    """The buyer's latest combined trade for a checkout (the cashier's result page reads how it ended)."""
+    return CombinedPayment.objects.filter(checkout_id=checkout_id, payer_id=getattr(user, "pk", None)).order_by(
+        "-pk").first()
+
+
+def combined_due_for_query(*, limit: int = 200) -> list[int]:
+    """Open combined trades whose next query is due: no notification has told us how they ended."""
+    return list(CombinedPayment.objects.filter(status=PaymentStatus.CREATED, next_query_at__lte=timezone.now())
+                .order_by("next_query_at", "pk").values_list("pk", flat=True)[:limit])
+
+
+def checkout_cashier(*, user: Any, checkout_id: int, user_agent: str) -> dict[str, Any]:
+    """What the cashier of a checkout shows: its orders with their status now, the amount and deadline of those
+    still waiting for payment, the payment methods offered where the buyer is, and the latest combined trade."""
+    from quanzi.orders.enums import OrderStatus
+    from quanzi.payments import cashier
+
+    ids = order_selectors.checkout_order_ids(checkout_id=checkout_id)
+    if not ids:
+        raise errors.checkout_not_found()
+    orders = [order_selectors.order_get_for_buyer(user=user, order_id=pk) for pk in ids]  # not theirs: 404
+    rows = [{"order_id": o.pk, "number": o.number, "merchant": o.merchant.business_name,
+             "payable_fen": o.payable_fen, "status": order_selectors.order_status_now(o)} for o in orders]
+    pending = [o for o, r in zip(orders, rows, strict=True) if r["status"] == OrderStatus.PENDING_PAYMENT]
+    deadlines = [o.expires_at for o in pending if o.expires_at is not None]
+    options = cashier.cashier_options(user_agent=user_agent)
+    return {"checkout_id": checkout_id, "amount_fen": sum(o.payable_fen for o in pending),
+            "expires_at": min(deadlines) if deadlines else None, "orders": rows,
+            "options": [{"gateway": o.gateway, "kind": o.kind, "label": o.label} for o in options],
+            "open_payment": combined_latest_for_checkout(user=user, checkout_id=checkout_id)}

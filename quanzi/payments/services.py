@@ -46,10 +46,18 @@ from quanzi.payments.gateways.base import (
     RefundNotification,
     RefundResult,
     VerifiedNotification,
+    trade_of,
 )
 from quanzi.payments.gateways.sandbox import SandboxGateway
 from quanzi.payments.locks import lock_payment, lock_refund
-from quanzi.payments.models import Payment, PaymentCallback, PaymentStatusChange, Refund, RefundStatusChange
+from quanzi.payments.models import (
+    CombinedPayment,
+    Payment,
+    PaymentCallback,
+    PaymentStatusChange,
+    Refund,
+    RefundStatusChange,
+)
 from quanzi.payments.rules import PAYMENT_TRANSITIONS, REFUND_TRANSITIONS
 from quanzi.wxlogin import selectors as wx_selectors
 
@@ -137,7 +145,7 @@ def payment_create(*, user: Any, order_id: int, gateway: str, kind: str = "", cl
     if not isinstance(amount, int) or amount <= 0:
         raise errors.order_amount_invalid()
     existing = Payment.objects.filter(order=order, gateway=gateway, kind=kind, status=PaymentStatus.CREATED,
-                                      amount_fen=amount).first()
+                                      amount_fen=amount, combined__isnull=True).first()
     if existing is not None:
         return existing
     context = _pay_context(gw, user=user, kind=kind, order=order, client_ip=client_ip, return_url=return_url)
@@ -161,7 +169,7 @@ def sandbox_confirm(*, user: Any, payment_no: str) -> Payment:
     """The buyer confirms on the sandbox cashier: the sandbox bank sends its signed notification to our
     callback endpoint after this commits (through the same verification as any gateway)."""
     gateway = _sandbox()
-    payment = Payment.objects.filter(payment_no=payment_no, gateway=GatewayName.SANDBOX,
+    payment = Payment.objects.filter(payment_no=payment_no, gateway=GatewayName.SANDBOX, combined__isnull=True,
                                      payer_id=getattr(user, "pk", None)).first()
     if payment is None:
         raise errors.payment_not_found()
@@ -234,10 +242,12 @@ def _log_verified_rejection(gateway: str, note: VerifiedNotification, raw: str, 
                             exc: CallbackRejected) -> CallbackOutcome:
     with transaction.atomic():
         payment = Payment.objects.filter(payment_no=note.out_trade_no, gateway=gateway).first()
+        combined = CombinedPayment.objects.filter(combined_no=note.out_trade_no, gateway=gateway).first()
         try:
             with transaction.atomic():
                 PaymentCallback.objects.create(
-                    gateway=gateway, notify_id=note.notify_id, payment=payment, out_trade_no=note.out_trade_no,
+                    gateway=gateway, notify_id=note.notify_id, payment=payment, combined=combined,
+                    out_trade_no=note.out_trade_no,
                     gateway_txn_id=note.gateway_txn_id, amount_fen=note.amount_fen, raw_body=raw, headers=kept,
                     verified=True, result=CallbackResult.REJECTED, error_code=exc.code)
         except IntegrityError:
@@ -250,9 +260,14 @@ def _log_verified_rejection(gateway: str, note: VerifiedNotification, raw: str, 
 @transaction.atomic
 def _apply_notification(gateway: str, note: VerifiedNotification, raw: str, kept: dict[str, str],
                         found_by_query: bool = False) -> CallbackOutcome:
-    payment_pk = Payment.objects.filter(payment_no=note.out_trade_no, gateway=gateway).values_list(
-        "pk", flat=True).first()
+    payment_pk = Payment.objects.filter(payment_no=note.out_trade_no, gateway=gateway, combined__isnull=True
+                                        ).values_list("pk", flat=True).first()
     if payment_pk is None:
+        from quanzi.payments import combined
+
+        # a combined trade's number (合单支付): it books each of its orders
+        if combined.is_combined_no(note.out_trade_no, gateway=gateway):
+            return combined.apply_notification(gateway, note, raw, kept, found_by_query=found_by_query)
         raise rejected(ErrorCode.UNKNOWN_PAYMENT, _("支付单不存在"))
     payment = lock_payment(payment_pk)  # every delivery for this payment queues here
     first = PaymentCallback.objects.filter(gateway=gateway, notify_id=note.notify_id).first()
@@ -282,25 +297,32 @@ def _apply_notification(gateway: str, note: VerifiedNotification, raw: str, kept
         log(CallbackResult.DUPLICATE)  # the same trade, told again under another notification id
         return CallbackOutcome(True, CallbackResult.DUPLICATE, payment_no=payment.payment_no)
 
+    result = book_paid(payment, gateway=gateway, gateway_txn_id=note.gateway_txn_id, found_by_query=found_by_query)
+    log(result)
+    return CallbackOutcome(True, result, payment_no=payment.payment_no)
+
+
+def book_paid(payment: Payment, *, gateway: str, gateway_txn_id: str | None, found_by_query: bool) -> str:
+    """Book a verified payment of a (locked, created or closed) payment and tell its order; money the order cannot
+    take is refunded at once. Returns the callback result (PROCESSED or AUTO_REFUNDED). A combined trade's share
+    (`combined.apply_notification`) is booked here too, without a transaction id of its own (the trade has it)."""
     try:
         payment = PAYMENT_MACHINE.move(
-            payment, PaymentStatus.SUCCEEDED, gateway_txn_id=note.gateway_txn_id, paid_at=timezone.now(),
+            payment, PaymentStatus.SUCCEEDED, gateway_txn_id=gateway_txn_id, paid_at=timezone.now(),
             next_query_at=None, note=msg("payment.query_paid" if found_by_query else "payment.gateway_paid"))
     except DomainError as exc:  # pragma: no cover - the row lock makes this unreachable
         raise rejected(ErrorCode.PAYMENT_STATE_CHANGED, _("支付单状态已变化")) from exc
     refund_reason = _mark_order_paid(payment)
     if refund_reason is None:
-        log(CallbackResult.PROCESSED)
         track("payment.succeeded", user=payment.payer, obj=payment, order_id=payment.order_id,
               gateway=gateway, amount_fen=payment.amount_fen)
-        return CallbackOutcome(True, CallbackResult.PROCESSED, payment_no=payment.payment_no)
+        return CallbackResult.PROCESSED
     kind, reason, amount, booked = refund_reason
     _refund_open(payment=payment, amount_fen=amount, refund_no=f"AUTO-{payment.payment_no}", kind=kind,
                  reason=reason, actor=None, book_on_order=booked)
-    log(CallbackResult.AUTO_REFUNDED)
     track("payment.succeeded_refunded", user=payment.payer, obj=payment, order_id=payment.order_id,
           gateway=gateway, amount_fen=payment.amount_fen, kind=kind)
-    return CallbackOutcome(True, CallbackResult.AUTO_REFUNDED, payment_no=payment.payment_no)
+    return CallbackResult.AUTO_REFUNDED
 
 
 def _mark_order_paid(payment: Payment) -> tuple[str, Message, int, bool] | None:
@@ -574,7 +596,7 @@ def _apply_refund_notification(gateway: str, note: RefundNotification, raw: str,
         raise rejected(ErrorCode.UNKNOWN_REFUND, _("退款单不存在"))
     payment = lock_payment(found[1])  # redeliveries of this refund's notifications queue here
     refund = lock_refund(found[0])
-    if payment.payment_no != note.out_trade_no:
+    if trade_of(payment).out_trade_no != note.out_trade_no:  # a combined trade's share: the combined number
         raise rejected(ErrorCode.TXN_MISMATCH, _("退款通知与支付单不一致"))
     if note.amount_fen != refund.amount_fen:
         raise rejected(ErrorCode.AMOUNT_MISMATCH, _("通知金额与退款单金额不一致"))
@@ -629,8 +651,8 @@ def payment_query(*, payment_id: int) -> Payment:
     as the notification would have been. Still open while its order can no longer be paid: closed at the provider.
     Otherwise asked again later, backing off."""
     payment = Payment.objects.get(pk=payment_id)
-    if payment.status != PaymentStatus.CREATED:
-        return payment
+    if payment.status != PaymentStatus.CREATED or payment.combined_id is not None:
+        return payment  # a combined trade's share is asked about through the trade (combined.combined_query)
     gw = get_gateway(payment.gateway)
     note = gw.query(payment)
     if note is not None:
@@ -657,6 +679,10 @@ def payment_close(*, payment_id: int) -> Payment:
     payment = Payment.objects.get(pk=payment_id)
     if payment.status != PaymentStatus.CREATED:
         return payment
+    if payment.combined_id is not None:  # one order of a combined trade: closed here, the trade by its own rules
+        from quanzi.payments import combined
+
+        return combined.child_close(payment_id=payment.pk)
     closed = get_gateway(payment.gateway).close(payment)  # a network call: outside a transaction
     with transaction.atomic():
         payment = lock_payment(payment.pk)
@@ -677,3 +703,21 @@ def on_order_cancelled(event: Any) -> None:
     for pk in Payment.objects.filter(order_id=event.order_id, status=PaymentStatus.CREATED).values_list(
             "pk", flat=True):
         _queue("payment_close_task", pk)
+
+
+# --- what the combined payments module (quanzi/payments/combined.py) shares with single payments ------------------
+
+pay_context = _pay_context
+new_no = _new_no
+queue = _queue
+sandbox_gateway = _sandbox
+backoff = _backoff
+
+
+def apply_found_notification(gateway: str, note: VerifiedNotification) -> None:
+    """Book what an order query found, exactly as its notification would have been (a mismatch is logged for an
+    operator, nothing applied)."""
+    try:
+        _apply_notification(gateway, note, "", {}, found_by_query=True)
+    except CallbackRejected as exc:
+        _log_verified_rejection(gateway, note, "", {}, exc)

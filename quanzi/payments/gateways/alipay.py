@@ -38,6 +38,7 @@ from quanzi.payments.gateways.base import (
     RefundResult,
     VerifiedNotification,
     fen_to_yuan,
+    trade_of,
     yuan_to_fen,
 )
 
@@ -177,10 +178,10 @@ class AlipayGateway(Gateway):
 
     # -- refunds ------------------------------------------------------------------------------------------------
     def refund(self, refund: Refund) -> RefundResult:
-        payment = refund.payment
+        trade = trade_of(refund.payment)  # a combined trade's share is refunded against the combined trade
         try:
             data: Any = self.client.api_alipay_trade_refund(
-                refund_amount=fen_to_yuan(refund.amount_fen), out_trade_no=payment.payment_no,
+                refund_amount=fen_to_yuan(refund.amount_fen), out_trade_no=trade.out_trade_no,
                 out_request_no=refund.refund_no, refund_reason=(refund.reason or "")[:80],
             )
         except AliPayValidationError:
@@ -202,9 +203,8 @@ class AlipayGateway(Gateway):
     def refund_query(self, refund: Refund) -> RefundResult:
         """alipay.trade.fastpay.refund.query: REFUND_SUCCESS is final; a refund Alipay does not know was never
         accepted and is submitted again (same out_request_no); anything else stays processing."""
-        payment = refund.payment
         data = self._call("api_alipay_trade_fastpay_refund_query", out_request_no=refund.refund_no,
-                          out_trade_no=payment.payment_no)
+                          out_trade_no=trade_of(refund.payment).out_trade_no)
         if data is None or str(data.get("code")) != "10000":
             if data is not None and data.get("sub_code") == "ACQ.TRADE_NOT_EXIST":
                 return self.refund(refund)

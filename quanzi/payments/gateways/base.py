@@ -145,6 +145,25 @@ class Gateway(ABC):
         return None
 
 
+@dataclass(frozen=True)
+class Trade:
+    """The provider's trade a payment belongs to: what a refund is made against."""
+
+    out_trade_no: str
+    amount_fen: int
+    gateway_txn_id: str
+
+
+def trade_of(payment: Payment) -> Trade:
+    """A payment's own trade, or for an order's share of a combined trade (合单支付) the combined one: the provider
+    knows only the combined number and total, so a refund of one order goes against it (never for more than the
+    order's share, which the payment's own `refunded_fen` guards)."""
+    combined = payment.combined
+    if combined is not None:
+        return Trade(combined.combined_no, combined.amount_fen, combined.gateway_txn_id or "")
+    return Trade(payment.payment_no, payment.amount_fen, payment.gateway_txn_id or "")
+
+
 def header(headers: Mapping[str, str], name: str) -> str:
     """Case-insensitive header lookup; also accepts Django's META style (HTTP_X_Y)."""
     wanted = name.lower()

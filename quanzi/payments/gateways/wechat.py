@@ -53,6 +53,7 @@ from quanzi.payments.gateways.base import (
     RefundResult,
     VerifiedNotification,
     header,
+    trade_of,
     yuan_to_fen,
 )
 
@@ -346,11 +347,11 @@ class WechatPayGateway(Gateway):
 
     # -- refunds ------------------------------------------------------------------------------------------------
     def refund(self, refund: Refund) -> RefundResult:
-        payment = refund.payment
+        trade = trade_of(refund.payment)  # a combined trade's share is refunded against the combined trade
         try:
             code, message = self.client.refund(
-                out_refund_no=refund.refund_no, transaction_id=payment.gateway_txn_id,
-                amount={"refund": refund.amount_fen, "total": payment.amount_fen, "currency": "CNY"},
+                out_refund_no=refund.refund_no, transaction_id=trade.gateway_txn_id,
+                amount={"refund": refund.amount_fen, "total": trade.amount_fen, "currency": "CNY"},
                 reason=(refund.reason or "")[:80] or None, notify_url=refund_notify_url(self.name),
             )
             data: Any = _json(message)
