@@ -7,12 +7,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.core.cache import cache
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quanzi.catalog import selectors as catalog_selectors
-from quanzi.catalog.enums import MerchantStatus
+from quanzi.catalog.enums import Fulfilment, MerchantStatus
 from quanzi.catalog.selectors import post_cards
 from quanzi.communities.selectors import community_by_id, has_perm
 from quanzi.content.selectors import posts_by_id, sharers_by_token
@@ -141,8 +142,9 @@ def sku_sellable(sku: Sku) -> bool:
 
 def quote_for(*, user: Any, items: list[tuple[Sku, int]], options: dict[str, Any] | None = None) -> Quote:
     facts = [(sku_facts(s), q) for s, q in items]
-    return price_checkout(user=user, items=facts,
-                          shipping_rules=shipping_rules({f.merchant_id for f, _q in facts}), options=options)
+    # virtual goods ship nothing: a merchant selling only those (a paid-content author's shop) charges no shipping
+    shipped = {s.product.merchant_id for s, _q in items if s.product.fulfilment != Fulfilment.VIRTUAL}
+    return price_checkout(user=user, items=facts, shipping_rules=shipping_rules(shipped), options=options)
 
 
 @dataclass
@@ -154,7 +156,7 @@ class CartView:
 
 def cart_items(*, user: Any) -> list[CartItem]:
     return list(CartItem.objects.filter(cart__user=user)
-                .select_related("sku__product__merchant").prefetch_related("sku__product__images"))
+                .select_related("sku__product__merchant", "sku__image").prefetch_related("sku__product__images"))
 
 
 def cart_view(*, user: Any, options: dict[str, Any] | None = None) -> CartView:
@@ -171,7 +173,8 @@ def cart_view(*, user: Any, options: dict[str, Any] | None = None) -> CartView:
 
 def _with_details(qs: QuerySet[Order]) -> QuerySet[Order]:
     return qs.select_related("merchant", "buyer").prefetch_related(
-        "lines", "lines__adjustments", Prefetch("shipment__events", queryset=TrackingEvent.objects.all()),
+        "lines", "lines__adjustments", "lines__product__images",  # the lists' and the page's pictures
+        Prefetch("shipment__events", queryset=TrackingEvent.objects.all()),
         "status_changes",
         Prefetch("holds", queryset=OrderHold.objects.filter(released_at__isnull=True), to_attr="active_holds"))
 
@@ -187,6 +190,27 @@ def order_list_for_buyer(*, user: Any, status: str | None = None) -> QuerySet[Or
     if status:
         qs = qs.filter(rules.status_q(status, timezone.now()))
     return _with_details(qs).order_by("-id")
+
+
+ROW_STATUSES = (OrderStatus.PENDING_PAYMENT, OrderStatus.PAID, OrderStatus.SHIPPED)
+
+
+def order_status_counts(*, user: Any) -> dict[str, int]:
+    """How many of the buyer's orders read now (`rules.status_q`) as 待付款, 待发货 and 已发货 (to receive): the
+    order row of 我, in one query."""
+    now = timezone.now()
+    row = Order.objects.filter(buyer_id=getattr(user, "pk", None)).aggregate(
+        **{str(s): Count("pk", filter=rules.status_q(s, now)) for s in ROW_STATUSES})
+    return {str(s): int(row[str(s)] or 0) for s in ROW_STATUSES}
+
+
+def delivered_lines(*, user: Any, statuses: Any) -> QuerySet[OrderLine, Any]:
+    """values_list rows (order_id, line id) of the buyer's lines on orders in `statuses` that are delivered now:
+    confirmed, or shipped longer ago than the automatic confirmation (true before a job makes it real)."""
+    confirm = timezone.now() - dt.timedelta(days=rules.auto_confirm_days())
+    return (OrderLine.objects.filter(order__buyer_id=getattr(user, "pk", None), order__status__in=list(statuses))
+            .filter(Q(order__delivered_at__isnull=False) | Q(order__shipped_at__lte=confirm))
+            .values_list("order_id", "pk"))
 
 
 def order_get_for_buyer(*, user: Any, order_id: int) -> Order:
@@ -374,6 +398,21 @@ def product_sales_since(*, since: dt.datetime, community_id: int | None = None,
     rows = (qs.values("product_id").annotate(units=Sum("quantity")).order_by("-units", "product_id")
             .values_list("product_id", "units")[:limit])
     return [(int(p), int(u or 0)) for p, u in rows]
+
+
+SOLD_CACHE_SECONDS = 300  # the product page's 已售 figure may lag a paid order by five minutes
+
+
+def product_units_sold(product_id: int) -> int:
+    """Units of the product paid for (orders with `paid_at`, real goods), less those cancelled before shipment:
+    the 已售 figure of the product page. One aggregate query, cached for a few minutes per product."""
+    def count() -> int:
+        total = (OrderLine.objects.filter(product_id=product_id, order__paid_at__isnull=False,
+                                          order__is_virtual=False)
+                 .aggregate(n=Sum(F("quantity") - F("cancelled_quantity")))["n"])
+        return max(0, int(total or 0))
+
+    return int(cache.get_or_set(f"orders:sold:{int(product_id)}", count, SOLD_CACHE_SECONDS) or 0)
 
 
 def order_rows_changed_after(*, stamp: dt.datetime | None, after_id: int, limit: int) -> list[dict[str, Any]]:

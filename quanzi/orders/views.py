@@ -121,11 +121,15 @@ def checkout(request: HttpRequest) -> HttpResponse:
                 pass  # a proposal that cannot be made is no proposal; the page still prices the items
     if request.method == "POST":
         address_id: int | None = _int(request.POST.get("address_id")) or None
-        if address_id is None and request.POST.get("name"):
+        # a first address typed in the address book's editor (`ab_*`, orders/address_views.py) or the API's fields
+        p = "ab_" if request.POST.get("ab_name") else ""
+        if address_id is None and request.POST.get(f"{p}name"):
             address = call_service(errors, services.address_create, user=request.user,
-                                   name=request.POST.get("name", ""), phone=request.POST.get("phone", ""),
-                                   province=request.POST.get("province", ""), city=request.POST.get("city", ""),
-                                   district=request.POST.get("district", ""), detail=request.POST.get("detail", ""))
+                                   name=request.POST.get(f"{p}name", ""), phone=request.POST.get(f"{p}phone", ""),
+                                   province=request.POST.get(f"{p}province", ""),
+                                   city=request.POST.get(f"{p}city", ""),
+                                   district=request.POST.get(f"{p}district", ""),
+                                   detail=request.POST.get(f"{p}detail", ""), is_default=True)
             address_id = address.pk if address is not None else None
         if not errors:
             expected = request.POST.get("expected_total_fen")
@@ -138,7 +142,8 @@ def checkout(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("下单成功，请在 15 分钟内完成支付"))
                 if len(orders) == 1:
                     return redirect("order_detail", order_id=orders[0].pk)
-                return redirect("/orders/?status=pending_payment")
+                # several merchants: one cashier for the checkout, one payment (web.cashier_views, 合单支付)
+                return redirect("cashier", checkout_id=session.pk)
     quote = None
     try:
         quote = selectors.quote_preview(user=request.user, items=items, options=options)
@@ -152,8 +157,16 @@ def checkout(request: HttpRequest) -> HttpResponse:
                 quote = None
     panels = [mark_safe(html) for _name, panel in sorted(hooks.CHECKOUT_PANELS.items())
               if (html := panel(request, quote, options))]  # panels return escaped, rendered HTML
+    addresses = list(selectors.address_list(user=request.user))
+    chosen = _int(request.POST.get("address_id"))
     return render(request, "orders/checkout.html", {
-        "quote": quote, "errors": errors, "items": items, "addresses": list(selectors.address_list(user=request.user)),
+        "quote": quote, "errors": errors, "items": items, "addresses": addresses,
+        "selected_address": chosen if chosen in {a.pk for a in addresses} else next(
+            (a.pk for a in addresses if a.is_default), addresses[0].pk if addresses else None),
+        "address_editing": None if addresses else "new",
+        "ab": {k: request.POST.get(f"ab_{k}", "") for k in ("name", "phone", "province", "city", "district",
+                                                              "detail")},
+        "ab_errors": [],
         "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex, "nav": "",
         "panels": panels, "option_fields": _option_fields(options)},
         status=400 if errors and request.method == "POST" else 200)

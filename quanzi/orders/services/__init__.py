@@ -3,6 +3,7 @@
 from quanzi.orders.services.cart import (
     address_create,
     address_delete,
+    address_set_default,
     address_update,
     cart_add,
     cart_clear,
@@ -36,6 +37,7 @@ __all__ = [
     "MarkPaidResult",
     "address_create",
     "address_delete",
+    "address_set_default",
     "address_update",
     "cart_add",
     "cart_clear",

@@ -87,6 +87,21 @@ def address_update(*, user: Any, address_id: int, name: str, phone: str, provinc
 
 
 @transaction.atomic
+def address_set_default(*, user: Any, address_id: int) -> Address:
+    """Make one of the buyer's addresses the default (the one checkout picks first)."""
+    _authed(user)
+    address = Address.objects.filter(user=user, pk=address_id).first()
+    if address is None:
+        raise errors.address_not_found()
+    Address.objects.filter(user=user, is_default=True).exclude(pk=address.pk).update(is_default=False)
+    if not address.is_default:
+        Address.objects.filter(pk=address.pk).update(is_default=True)
+        address.is_default = True
+    track("address.update", user=user, obj=address)
+    return address
+
+
+@transaction.atomic
 def address_delete(*, user: Any, address_id: int) -> None:
     _authed(user)
     deleted, _rows = Address.objects.filter(user=user, pk=address_id).delete()

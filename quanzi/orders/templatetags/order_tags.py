@@ -27,6 +27,12 @@ def order_status(order: Any) -> str:
     return str(OrderStatus(effective_status(order, timezone.now())).label)
 
 
+@register.filter
+def status_label(value: Any) -> str:
+    """A stored status value's label (an `OrderStatusChange.to_status`); an unknown value shows as it is."""
+    return str(OrderStatus(value).label) if value in OrderStatus.values else str(value)
+
+
 @dataclass(frozen=True)
 class Step:
     stage: str
