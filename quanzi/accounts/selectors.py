@@ -60,3 +60,13 @@ def follow_rows_after(*, after_id: int, limit: int) -> list[dict[str, object]]:
     """Follows with id > after_id for the analytics export."""
     return [dict(r) for r in Follow.objects.filter(id__gt=after_id).order_by("id").values(
         "id", "follower_id", "followee_id", "created_at")[:limit]]
+
+
+def user_ids_by_nickname(*, nicknames: list[str]) -> dict[str, list[int]]:
+    """Active users named exactly so: nickname -> their ids, lowest first (nicknames are not unique; content's
+    @mentions pick among them)."""
+    out: dict[str, list[int]] = {}
+    for pk, nickname in User.objects.filter(is_active=True, nickname__in=list(nicknames)).order_by("pk")\
+            .values_list("pk", "nickname")[:200]:
+        out.setdefault(nickname, []).append(pk)
+    return out

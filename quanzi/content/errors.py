@@ -56,6 +56,7 @@ class ErrorCode(StrEnum):
     POST_NOT_OPEN = "post_not_open"
     POST_NOT_REMOVED = "post_not_removed"
     PUBLISH_AT_PAST = "publish_at_past"
+    TOPIC_NOT_FOUND = "topic_not_found"
     PUBLISH_AT_TOO_FAR = "publish_at_too_far"
     REASON_REQUIRED = "reason_required"
     REASON_TOO_LONG = "reason_too_long"
@@ -71,6 +72,10 @@ class ErrorCode(StrEnum):
 
 def post_not_found() -> NotFound:
     return NotFound(ErrorCode.POST_NOT_FOUND, _("帖子不存在或无权查看"))
+
+
+def topic_not_found() -> NotFound:
+    return NotFound(ErrorCode.TOPIC_NOT_FOUND, _("话题不存在"))
 
 
 def comment_not_found() -> NotFound:

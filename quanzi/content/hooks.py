@@ -4,7 +4,9 @@ docs/ARCHITECTURE.md, "The domain map").
 - **content facts**: `on_fact(name, fn)`; `fn(fact: ContentFact)` runs after the commit of a check-in, a published
   post, a visible answer to a question, or an accepted answer, each hook on its own: one that fails is logged and
   never undoes what the member did (loyalty.tasks: task progress, check-in rewards, badges).
-- **home page panels**: `home_panel(name, fn)`; `fn(request)` -> HTML ("" for nothing), above the home feed."""
+- **home page panels**: `home_panel(name, fn)`; `fn(request)` -> HTML ("" for nothing), above the home feed.
+- **composer extras**: `compose_extra(name, panel, saved)`: a part of the compose form and what to do once the post
+  exists (web: product cards picked while writing)."""
 
 from __future__ import annotations
 
@@ -25,7 +27,10 @@ class FactKind:
     POST_CREATED = "post_created"  # object_id: the Post (published at once)
     ANSWER_CREATED = "answer_created"  # object_id: the Comment (a visible top-level answer to a question)
     ANSWER_ACCEPTED = "answer_accepted"  # object_id: the Comment; user_id: the answer's author
-    ALL = (CHECKED_IN, POST_CREATED, ANSWER_CREATED, ANSWER_ACCEPTED)
+    # object_id: the Post; comment_id: the Comment when it was one (else 0); user_id: who wrote it. The text named
+    # members (`content.selectors.mentioned_user_ids`) and is now visible: published, or passed review
+    MENTIONED = "mentioned"
+    ALL = (CHECKED_IN, POST_CREATED, ANSWER_CREATED, ANSWER_ACCEPTED, MENTIONED)
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,7 @@ class ContentFact:
     object_id: int
     day: dt.date | None = None  # check-ins: the Asia/Shanghai day
     streak: int = 0  # check-ins: the streak that day
+    comment_id: int = 0  # mentioned: the comment that named members (0: the post itself)
 
 
 # name -> fn(fact), run after commit
@@ -68,3 +74,23 @@ HOME_PANELS: dict[str, Callable[[Any], str]] = {}
 def home_panel(name: str, fn: Callable[[Any], str]) -> None:
     """Register (or replace, by name) a panel on the home page."""
     HOME_PANELS[name] = fn
+
+
+@dataclass(frozen=True)
+class ComposeExtra:
+    """A part of the composer a higher app adds (catalog's product cards, through web: content imports neither).
+    `panel(request, form)` -> HTML (already escaped) shown in the compose form; `saved(request, post)` runs after
+    the post was created, in the same request, and returns what went wrong (shown to the author as warnings: the
+    post stands)."""
+
+    panel: Callable[[Any, Any], str]
+    saved: Callable[[Any, Any], list[str]]
+
+
+# name -> ComposeExtra, shown and run in name order by `compose` (content/views.py)
+COMPOSE_EXTRAS: dict[str, ComposeExtra] = {}
+
+
+def compose_extra(name: str, panel: Callable[[Any, Any], str], saved: Callable[[Any, Any], list[str]]) -> None:
+    """Register (or replace, by name) a part of the composer."""
+    COMPOSE_EXTRAS[name] = ComposeExtra(panel=panel, saved=saved)

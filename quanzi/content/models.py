@@ -304,3 +304,53 @@ class SensitiveWord(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class Topic(models.Model):
+    """A #topic (话题), made the first time a post names it (`content.refs`: Chinese or ASCII, folded to lower
+    case)."""
+
+    name = models.CharField(_("话题"), max_length=20, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("话题")
+        verbose_name_plural = _("话题")
+
+    def __str__(self) -> str:
+        return f"#{self.name}"
+
+
+class PostTopic(models.Model):
+    """A post names a topic: the topic page lists its posts newest first through the (topic, post) index."""
+
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="post_links")
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="topic_links")
+
+    class Meta:
+        verbose_name = _("帖子话题")
+        verbose_name_plural = _("帖子话题")
+        constraints = [models.UniqueConstraint(fields=["topic", "post"], name="uniq_post_topic")]
+
+    def __str__(self) -> str:
+        return f"{self.topic} · #{self.post_id}"
+
+
+class Mention(models.Model):
+    """`@nickname` in a post (comment empty) or in a comment, resolved to a member when it was written: the text
+    links to them from then on, even if they change their nickname later or someone else takes it."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="mentions")
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="mentions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                             verbose_name=_("被提到的人"))
+    nickname = models.CharField(_("昵称"), max_length=40)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("提及")
+        verbose_name_plural = _("提及")
+        indexes = [models.Index(fields=["post", "comment"])]
+
+    def __str__(self) -> str:
+        return f"@{self.nickname} · #{self.post_id}"

@@ -10,7 +10,7 @@ import calendar
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Case, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from quanzi.accounts.selectors import following_ids
@@ -22,17 +22,21 @@ from quanzi.communities.selectors import (
     visible_communities_q,
 )
 from quanzi.content import errors
-from quanzi.content.enums import CommentStatus, PostKind, PostStatus
+from quanzi.content.enums import CommentStatus, PostKind, PostStatus, ReactionKind
 from quanzi.content.models import (
     CheckIn,
     Comment,
     EventSignup,
+    Mention,
     PollVote,
     Post,
+    PostTopic,
     Reaction,
     SensitiveWord,
     Share,
+    Topic,
 )
+from quanzi.content.refs import clean_topic
 from quanzi.core.search import search_ranked, search_terms  # noqa: F401  (search_terms: re-exported for tests)
 from quanzi.core.timeutil import local_today
 
@@ -355,3 +359,57 @@ def comment_rows_after(*, after_id: int, limit: int) -> list[dict[str, Any]]:
     """Comments with id > after_id for the analytics export (no text), with their post's community."""
     return [dict(r) for r in Comment.objects.filter(id__gt=after_id).order_by("id").values(
         "id", "post_id", "post__community_id", "author_id", "parent_id", "created_at")[:limit]]
+
+
+# --- topics, mentions, favourites ----------------------------------------------------------------------------
+
+
+def topic_get(*, name: str) -> Topic:
+    topic = Topic.objects.filter(name=clean_topic(name)).first()
+    if topic is None:
+        raise errors.topic_not_found()
+    return topic
+
+
+def topic_feed(*, topic: Topic, viewer: Any) -> QuerySet[Post]:
+    """The topic page: public posts naming the topic, in communities the viewer may read, newest first."""
+    qs = Post.objects.filter(public_q(), visible_communities_q(user=viewer, prefix="community__"),
+                             topic_links__topic=topic)
+    return _latest(posts_with_viewer_state(qs, viewer))
+
+
+def topic_post_count(*, topic: Topic, viewer: Any) -> int:
+    return Post.objects.filter(public_q(), visible_communities_q(user=viewer, prefix="community__"),
+                               topic_links__topic=topic).count()
+
+
+def post_topic_names(*, post_id: int) -> list[str]:
+    """The topics a post names, in the order it named them."""
+    return list(PostTopic.objects.filter(post_id=post_id).order_by("id").values_list("topic__name", flat=True))
+
+
+def mention_maps(*, post_id: int) -> dict[int, dict[str, int]]:
+    """Who each `@nickname` named in a post and its comments: {comment id (0: the post): {nickname: user id}}."""
+    out: dict[int, dict[str, int]] = {}
+    for comment_id, nickname, user_id in Mention.objects.filter(post_id=post_id)\
+            .values_list("comment_id", "nickname", "user_id"):
+        out.setdefault(comment_id or 0, {})[nickname] = user_id
+    return out
+
+
+def mentioned_user_ids(*, post_id: int, comment_id: int = 0) -> list[int]:
+    """The members a post (comment_id 0) or one of its comments named, in order of id."""
+    qs = Mention.objects.filter(post_id=post_id)
+    qs = qs.filter(comment_id=comment_id) if comment_id else qs.filter(comment__isnull=True)
+    return sorted(set(qs.values_list("user_id", flat=True)))
+
+
+def favourite_posts(*, viewer: Any) -> QuerySet[Post]:
+    """The posts the viewer favourited that they may still read, the latest favourite first."""
+    if not _authed(viewer):
+        return Post.objects.none()
+    faved = Reaction.objects.filter(post=OuterRef("pk"), user=viewer, kind=ReactionKind.FAVOURITE)
+    qs = (Post.objects.filter(public_q(), visible_communities_q(user=viewer, prefix="community__"),
+                              reactions__user=viewer, reactions__kind=ReactionKind.FAVOURITE)
+          .annotate(favourited_at=Subquery(faved.values("created_at")[:1])).order_by("-favourited_at", "-id"))
+    return posts_with_viewer_state(qs, viewer)

@@ -25,4 +25,6 @@ urlpatterns = [
     path("comments/<int:comment_id>/review/<str:action>/", views.comment_review, name="comment-review"),
     path("s/<str:token>/", views.share_landing, name="share"),
     path("u/<int:user_id>/posts/", views.member_posts, name="member-posts"),
+    path("t/<str:name>/", views.topic_page, name="topic"),
+    path("me/favourites/", views.favourites, name="favourites"),
 ]

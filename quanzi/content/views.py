@@ -20,8 +20,9 @@ from quanzi.communities import selectors as community_selectors
 from quanzi.communities.selectors import community_get, has_perm, membership_get
 from quanzi.content import selectors, services
 from quanzi.content.enums import PostKind
-from quanzi.content.hooks import HOME_PANELS
+from quanzi.content.hooks import COMPOSE_EXTRAS, HOME_PANELS
 from quanzi.content.models import Post
+from quanzi.content.refs import find_topics
 from quanzi.core.pagecache import anonymous_page
 from quanzi.core.pages import call_service, page_of
 from quanzi.core.timeutil import SHANGHAI
@@ -98,6 +99,22 @@ def community_events(request: HttpRequest, slug: str) -> HttpResponse:
     })
 
 
+def topic_page(request: HttpRequest, name: str) -> HttpResponse:
+    """A #topic: the posts naming it, newest first (picture notes as cover cards, like every feed)."""
+    user = _user(request)
+    topic = selectors.topic_get(name=name)
+    page = page_of(request, selectors.topic_feed(topic=topic, viewer=user))
+    return render(request, "content/topic.html", {"topic": topic, "page": page,
+                                                  "count": selectors.topic_post_count(topic=topic, viewer=user)})
+
+
+@login_required
+def favourites(request: HttpRequest) -> HttpResponse:
+    """我 › 我的收藏: the posts I favourited, the latest favourite first."""
+    page = page_of(request, selectors.favourite_posts(viewer=request.user))
+    return render(request, "content/favourites.html", {"page": page, "nav": "me"})
+
+
 def member_posts(request: HttpRequest, user_id: int) -> HttpResponse:
     """A fragment (loaded by the profile page): the member's posts, with a "more" button."""
     page = page_of(request, selectors.member_posts(user_id=user_id, viewer=_user(request)), per_page=10)
@@ -117,6 +134,7 @@ def _detail_ctx(request: HttpRequest, post: Post, **extra: Any) -> dict[str, Any
         "can_moderate": selectors.can_moderate(user=user, community=community),
         "is_author": user is not None and post.author_id == user.pk,
         "is_public": selectors.post_is_public(post),
+        "mention_maps": selectors.mention_maps(post_id=post.pk), "topics": selectors.post_topic_names(post_id=post.pk),
         **extra,
     }
 
@@ -311,8 +329,10 @@ def compose(request: HttpRequest) -> HttpResponse:
     me: User = request.user  # type: ignore[assignment]
     errors: list[str] = []
     mine = list(community_selectors.my_communities(user=me))
+    topic = find_topics("#" + request.GET.get("topic", ""))  # from a topic page: start the text with its #topic
     form: Any = request.POST if request.method == "POST" else {"community": request.GET.get("c", ""),
-                                                               "kind": request.GET.get("kind", "note")}
+                                                               "kind": request.GET.get("kind", "note"),
+                                                               "body": f"#{topic[0]} " if topic else ""}
     if request.method == "POST":
         slug = request.POST.get("community", "")
         community = next((c for c in mine if c.slug == slug), None)
@@ -334,6 +354,9 @@ def compose(request: HttpRequest) -> HttpResponse:
                 event_signup_deadline=_local(request.POST.get("event_signup_deadline", "")),
             )
             if post is not None:
+                for _name, extra in sorted(COMPOSE_EXTRAS.items()):
+                    for problem in extra.saved(request, post):
+                        messages.warning(request, problem)
                 if post.status == "held":
                     messages.warning(request, post.display_status_reason)
                 elif post.status == "scheduled":
@@ -344,4 +367,6 @@ def compose(request: HttpRequest) -> HttpResponse:
     return render(request, "content/compose.html", {
         "communities": mine, "kinds": PostKind.choices, "form": form, "errors": errors, "nav": "compose",
         "poll_values": _poll_values(request),
+        "compose_extras": mark_safe("".join(extra.panel(request, form)  # noqa: S308  (each panel escapes its own)
+                                            for _name, extra in sorted(COMPOSE_EXTRAS.items()))),
     }, status=400 if errors else 200)

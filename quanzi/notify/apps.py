@@ -22,7 +22,7 @@ class NotifyConfig(AppConfig):
         account_hooks.on_notification("notify", services.notice_sent)
         register_websocket("ws/notify/", NotificationConsumer, name="notify")
         # moments that had no notice: a commission released (named to run after distribution's own hook, which
-        # releases it: hooks run in name order), an @mention in a published post
+        # releases it: hooks run in name order), an @mention in a published post or a visible comment
         order_hooks.on_completed("referrals.distribution.notify", reminders.commission_released)
         content_hooks.on_fact("notify.mentions", reminders.mentions_in_post)
         reminders.connect_live()  # a live session going on air, once the live app exposes its hook

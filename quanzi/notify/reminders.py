@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 from typing import Any
 
 from django.utils import timezone
 
 from quanzi.accounts.enums import NotificationKind
+from quanzi.accounts.selectors import user_get
 from quanzi.accounts.services import notification_create
+from quanzi.chat.selectors import blocked_between
 from quanzi.communities.selectors import active_memberships, community_by_id
 from quanzi.content.hooks import ContentFact, FactKind
-from quanzi.content.selectors import post_find
+from quanzi.content.refs import MAX_MENTIONS as MAX_REFS
+from quanzi.content.selectors import mentioned_user_ids, post_find
 from quanzi.core.messages import msg
 from quanzi.core.money import format_yuan
 from quanzi.growth.coupons.selectors import coupons_expiring
@@ -27,8 +29,7 @@ from quanzi.referrals.distribution.selectors import released_by_order
 log = logging.getLogger(__name__)
 
 COUPON_REMIND_BEFORE = dt.timedelta(hours=24)
-MENTION_RE = re.compile(r"@([\w\u00b7\-]{1,40})")
-MAX_MENTIONS = 10  # per post: a post naming the whole community is not a way to notify it
+MAX_MENTIONS = MAX_REFS  # per text: a post naming the whole community is not a way to notify it
 LIVE_AUDIENCE_MAX = 5000
 
 
@@ -42,22 +43,29 @@ def commission_released(event: Any) -> None:
 
 
 def mentions_in_post(fact: ContentFact) -> None:
-    """content's fact `post_created` (a post published): every member of the post's community named as
-    `@nickname` in its title or body is told, at most MAX_MENTIONS of them, never the author."""
-    if fact.kind != FactKind.POST_CREATED:
+    """content's fact `mentioned` (a published post, or a visible comment, named members as `@nickname`; content
+    recorded whom, at most 10): each named member of the post's community is told, never the author, nor a member
+    who blocked the author or whom the author blocked (chat's blocks)."""
+    if fact.kind != FactKind.MENTIONED:
         return
     post = post_find(post_id=fact.object_id, published_only=True)
     if post is None:
         return
-    names = list(dict.fromkeys(MENTION_RE.findall(f"{post.title} {post.body}")))[:MAX_MENTIONS]
-    if not names:
+    named = set(mentioned_user_ids(post_id=post.pk, comment_id=fact.comment_id)) - {fact.user_id}
+    if not named:
         return
-    user_ids = sorted(set(active_memberships().filter(community_id=post.community_id, user__nickname__in=names)
-                          .values_list("user_id", flat=True)) - {post.author_id})[:MAX_MENTIONS]
+    members = set(active_memberships().filter(community_id=post.community_id, user_id__in=named)
+                  .values_list("user_id", flat=True))
+    actor = user_get(user_id=fact.user_id)
+    if actor is None:
+        return
     label = (post.title or post.body)[:20]
-    for user_id in user_ids:
-        notification_create(recipient=user_id, actor=post.author, kind=NotificationKind.MENTION,
-                            url=f"/p/{post.pk}/", message=msg("notify.mention", n=post.author.nickname, t=label))
+    url = f"/p/{post.pk}/#c{fact.comment_id}" if fact.comment_id else f"/p/{post.pk}/"
+    for user_id in sorted(members)[:MAX_MENTIONS]:
+        if blocked_between(actor.pk, user_id):
+            continue
+        notification_create(recipient=user_id, actor=actor, kind=NotificationKind.MENTION, url=url,
+                            message=msg("notify.mention", n=actor.nickname, t=label))
 
 
 def coupons_expiring_remind(*, now: dt.datetime | None = None) -> int:

@@ -38,6 +38,7 @@ from quanzi.content.models import (
 from quanzi.content.selectors import post_is_public
 from quanzi.content.sensitive import find_words
 from quanzi.content.services._common import require_open_post
+from quanzi.content.services.refs import comment_refs_record, mentions_announce
 from quanzi.core.enums import TouchKind
 from quanzi.core.errors import NotAuthenticated
 from quanzi.core.events import touch_record, track
@@ -77,7 +78,10 @@ def comment_create(*, author: User, post: Post, body: str, parent_id: int | None
     comment = Comment.objects.create(
         post=post, author=author, parent=parent, body=body, status=status,
         **message_columns(reason, model=Comment, text="status_reason", prefix="status_"))
+    mentioned = comment_refs_record(comment=comment)
     if status == CommentStatus.VISIBLE:
+        if mentioned:
+            mentions_announce(post=post, comment=comment, author_id=author.pk)
         Post.objects.filter(pk=post.pk).update(comment_count=F("comment_count") + 1)
         url = f"/p/{post.pk}/#c{comment.pk}"
         if parent is not None:

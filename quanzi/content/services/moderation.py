@@ -18,8 +18,9 @@ from quanzi.communities.enums import ModerationKind
 from quanzi.content import errors
 from quanzi.content.enums import CommentStatus, PostStatus
 from quanzi.content.errors import ErrorCode
-from quanzi.content.models import Comment, Post, SensitiveWord
+from quanzi.content.models import Comment, Mention, Post, SensitiveWord
 from quanzi.content.services._common import moderation_audit, post_set_status, require_moderator
+from quanzi.content.services.refs import mentions_announce
 from quanzi.core import pagecache
 from quanzi.core.errors import NotFound
 from quanzi.core.events import track
@@ -55,6 +56,8 @@ def post_approve(*, actor: User, post: Post) -> Post:
         raise errors.conflict(ErrorCode.POST_NOT_HELD, _("该帖子不在待审核状态"))
     moderation_audit(community=post.community, actor=actor, kind=ModerationKind.APPROVE_POST,
                      target_user=post.author, target_type="post", target_id=post.pk)
+    if target == PostStatus.PUBLISHED and Mention.objects.filter(post=post, comment__isnull=True).exists():
+        mentions_announce(post=post, author_id=post.author_id)
     notification_create(recipient=post.author_id, actor=actor, kind=NotificationKind.MODERATION,
                         message=msg("notify.post_approved", t=_label(post)), url=f"/p/{post.pk}/")
     track("post.approve", user=actor, obj=post, community_id=post.community_id)
@@ -144,6 +147,8 @@ def comment_approve(*, actor: User, comment: Comment) -> Comment:
     comment.refresh_from_db(fields=["status", "status_reason", "status_message_id", "status_params"])
     moderation_audit(community=community, actor=actor, kind=ModerationKind.APPROVE_POST,
                      target_user=comment.author, target_type="comment", target_id=comment.pk)
+    if Mention.objects.filter(comment=comment).exists():
+        mentions_announce(post=comment.post, comment=comment, author_id=comment.author_id)
     notification_create(recipient=comment.author_id, actor=actor, kind=NotificationKind.MODERATION,
                         message=msg("notify.comment_approved"), url=f"/p/{comment.post_id}/#c{comment.pk}")
     notification_create(recipient=comment.post.author_id, actor=comment.author, kind=NotificationKind.COMMENT,

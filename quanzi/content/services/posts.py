@@ -17,10 +17,11 @@ from quanzi.content import errors
 from quanzi.content.enums import PostKind, PostStatus
 from quanzi.content.errors import ErrorCode
 from quanzi.content.hooks import ContentFact, FactKind, fact_happened
-from quanzi.content.models import OfflineEvent, Poll, PollOption, Post, PostImage, Share
+from quanzi.content.models import Mention, OfflineEvent, Poll, PollOption, Post, PostImage, Share
 from quanzi.content.selectors import post_is_public, search_text_of
 from quanzi.content.sensitive import find_words
 from quanzi.content.services._common import community_post_count, post_set_status
+from quanzi.content.services.refs import mentions_announce, post_refs_record
 from quanzi.core import pagecache
 from quanzi.core.enums import TouchKind
 from quanzi.core.events import touch_record, track
@@ -138,6 +139,7 @@ def post_create(*, author: User, community: Community, kind: str = PostKind.NOTE
         OfflineEvent.objects.create(post=post, starts_at=event_starts_at, ends_at=event_ends_at, location=location,
                                     capacity=event_capacity, signup_deadline=event_signup_deadline)
     _save_images(post, images)
+    _topics, mentioned = post_refs_record(post=post)
     if status == PostStatus.PUBLISHED:
         community_post_count(community.pk, +1)
     track("post.create", user=author, obj=post, community_id=community.pk, kind=kind, status=status,
@@ -145,6 +147,8 @@ def post_create(*, author: User, community: Community, kind: str = PostKind.NOTE
     if status == PostStatus.PUBLISHED:
         fact_happened(ContentFact(kind=FactKind.POST_CREATED, user_id=author.pk, community_id=community.pk,
                                   object_id=post.pk))
+        if mentioned:
+            mentions_announce(post=post, author_id=author.pk)
     return post
 
 
@@ -180,6 +184,8 @@ def posts_publish_due(*, now: dt.datetime | None = None) -> int:
                 community_post_count(community_id, +1)
                 pagecache.changed()
                 track("post.publish", obj=Post(pk=pk), community_id=community_id, author_id=author_id)
+                if Mention.objects.filter(post_id=pk, comment__isnull=True).exists():
+                    mentions_announce(post=Post(pk=pk, community_id=community_id), author_id=author_id)
                 done += 1
     return done
 
