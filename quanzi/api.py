@@ -14,6 +14,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
 
 from quanzi.accounts.api import router as accounts_router
+from quanzi.ads.api import router as ads_router
 from quanzi.aftersales.api import router as aftersales_router
 from quanzi.api_contract import ContractOpenAPISchema, build_schema, operation_id
 from quanzi.api_errors import error_codes_markdown
@@ -29,13 +30,16 @@ from quanzi.growth.coupons.api import router as coupons_router
 from quanzi.growth.flashsale.api import router as flashsale_router
 from quanzi.growth.groupbuy.api import router as groupbuy_router
 from quanzi.growth.redpackets.api import router as redpackets_router
+from quanzi.kolmarket.api import router as kolmarket_router
 from quanzi.live.api import router as live_router
 from quanzi.loyalty.lotteries.api import router as lotteries_router
 from quanzi.loyalty.membership.api import router as membership_router
 from quanzi.loyalty.points.api import router as points_router
 from quanzi.loyalty.tasks.api import router as tasks_router
+from quanzi.malls.api import router as malls_router
 from quanzi.notify.api import router as notify_router
 from quanzi.orders.api import router as orders_router
+from quanzi.paidcontent.api import router as paidcontent_router
 from quanzi.payments.api import router as payments_router
 from quanzi.personas.api import router as personas_router
 from quanzi.privacy.api import router as privacy_router
@@ -191,6 +195,7 @@ api.add_router("/growth/groupbuy", groupbuy_router)
 api.add_router("/growth/redpackets", redpackets_router)
 api.add_router("/loyalty/points", points_router)
 api.add_router("/loyalty/membership", membership_router)
+api.add_router("/paid", paidcontent_router)
 api.add_router("/loyalty/tasks", tasks_router)
 api.add_router("/loyalty/lotteries", lotteries_router)
 api.add_router("/referrals/invites", invites_router)
@@ -201,3 +206,6 @@ api.add_router("/recommend", recommend_router)
 api.add_router("/chat", chat_router)
 api.add_router("/notify", notify_router)
 api.add_router("/privacy", privacy_router)
+api.add_router("/ads", ads_router)
+api.add_router("/kolmarket", kolmarket_router)
+api.add_router("/malls", malls_router)

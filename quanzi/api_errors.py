@@ -18,13 +18,16 @@ from quanzi.growth.flashsale.errors import ErrorCode as FlashsaleCode
 from quanzi.growth.groupbuy.errors import ErrorCode as GroupbuyCode
 from quanzi.growth.redpackets.errors import ErrorCode as RedpacketsCode
 from quanzi.insight.errors import ErrorCode as InsightCode
+from quanzi.kolmarket.errors import ErrorCode as KolMarketCode
 from quanzi.live.errors import ErrorCode as LiveCode
 from quanzi.loyalty.lotteries.errors import ErrorCode as LotteriesCode
 from quanzi.loyalty.membership.errors import ErrorCode as MembershipCode
 from quanzi.loyalty.points.errors import ErrorCode as PointsCode
 from quanzi.loyalty.tasks.errors import ErrorCode as TasksCode
+from quanzi.malls.errors import ErrorCode as MallsCode
 from quanzi.notify.errors import ErrorCode as NotifyCode
 from quanzi.orders.errors import ErrorCode as OrdersCode
+from quanzi.paidcontent.errors import ErrorCode as PaidContentCode
 from quanzi.payments.errors import ErrorCode as PaymentsCode
 from quanzi.personas.errors import ErrorCode as PersonasCode
 from quanzi.privacy.errors import ErrorCode as PrivacyCode
@@ -61,6 +64,9 @@ ERROR_CODES: list[tuple[str, type[StrEnum]]] = [
     ("privacy (/api/v1/privacy, pages /me/privacy/)", PrivacyCode),
     ("/recommend", RecommendCode),
     ("ads (pages /ads/)", AdsCode),
+    ("/paid", PaidContentCode),
+    ("/kolmarket (pages /kol-market/)", KolMarketCode),
+    ("/malls (pages /malls/)", MallsCode),
     ("/chat", ChatCode),
     ("/notify", NotifyCode),
     ("/live (and the live room's WebSocket error frames)", LiveCode),

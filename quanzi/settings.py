@@ -70,6 +70,9 @@ INSTALLED_APPS = [
     "quanzi.chat",
     "quanzi.notify",
     "quanzi.ads",
+    "quanzi.paidcontent",
+    "quanzi.kolmarket",
+    "quanzi.malls",
     "quanzi.privacy",
     "quanzi.web",
 ]
@@ -297,4 +300,11 @@ QUANZI_INSIGHT: dict[str, Any] = {
     "BATCH": int(os.environ.get("QUANZI_INSIGHT_BATCH", 50_000)),
     "DUCKDB_THREADS": int(os.environ.get("QUANZI_INSIGHT_THREADS", 0)),  # 0: DuckDB's default (all cores)
     "DUCKDB_MEMORY_LIMIT": os.environ.get("QUANZI_INSIGHT_MEMORY_LIMIT", ""),  # e.g. "4GB"; "": DuckDB's default
+}
+
+# KOL marketplace (quanzi/kolmarket): the platform's service fee on a deal's fixed fee and on the commission earned
+# under it (a revenue line), and the days a proposal or a counter waits for its answer before it expires.
+QUANZI_KOLMARKET: dict[str, Any] = {
+    "SERVICE_FEE_RATE": os.environ.get("QUANZI_KOLMARKET_SERVICE_FEE_RATE", "0.05"),
+    "REPLY_DAYS": int(os.environ.get("QUANZI_KOLMARKET_REPLY_DAYS", 3)),
 }

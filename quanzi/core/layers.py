@@ -39,6 +39,12 @@ Why this order (each app's real dependencies, read from the code):
   live sessions starting).
 - ads: advertising bought by merchants (placements, prepaid balance, CPM/CPC billing, targeting by community or
   persona segment, reports) and the revenue mix across commission, membership, ads and the later revenue lines.
+- paidcontent: paid posts, courses of lessons and KOL columns by subscription (知识付费), sold through orders and
+  payments; access checked on every read; the author's share settled like merchant sales.
+- kolmarket: the KOL marketplace (达人广场): a directory of KOLs with insight's figures, merchant↔KOL cooperation
+  deals, the KOL's shelf at the agreed rate, commission and fees through the ledger, the platform's service fee.
+- malls: mall communities (商场社群): a mall with its customer, tenant and partner communities, the mall
+  operator role, shared calendar, joint campaigns and cross-promotion coupons.
 - privacy: consent records, a member's data export and account deletion (PIPL); reads and anonymises every app
   below through their services.
 - web: the top: pages that combine several apps (the buyer's order page with its cashier and after-sales, the
@@ -77,6 +83,9 @@ LAYERS: tuple[str, ...] = (
     "chat",
     "notify",
     "ads",
+    "paidcontent",
+    "kolmarket",
+    "malls",
     "privacy",
     "web",
 )

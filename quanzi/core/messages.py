@@ -267,6 +267,32 @@ _SPECS: list[MessageSpec] = [
         M("notify.membership_refunded", gettext_noop("「%(plan)s」已退款，会员权益已结束"), plan=TEXT),
         M("membership.refund_reason", gettext_noop("退订「%(plan)s」，退款 %(amount)s"), plan=TEXT, amount=TEXT),
     ),
+    # --- ads --------------------------------------------------------------------------------------------------------
+    *_app(
+        "ads",
+        M("ads.topup_refund_reason", gettext_noop("广告余额退款 %(amount)s"), amount=TEXT),
+    ),
+    # --- paid content (知识付费) ---------------------------------------------------------------------------------
+    *_app(
+        "paidcontent",
+        M("notify.paid_refunded", gettext_noop("「%(title)s」已退款，阅读权限已收回"), title=TEXT),
+        M("notify.paid_column_expiring", gettext_noop("你订阅的专栏「%(title)s」将于 %(until)s 到期，续订可顺延"),
+          title=TEXT, until=TEXT),
+        M("notify.paid_column_expired", gettext_noop("你订阅的专栏「%(title)s」已到期，续订后可继续阅读"),
+          title=TEXT),
+    ),
+    # --- kolmarket (达人广场) -----------------------------------------------------------------------------------------
+    *_app(
+        "kolmarket",
+        M("notify.kol_deal_proposed", gettext_noop("%(m)s 邀请你合作推广：佣金 %(rate)s，固定费 %(fee)s"), m=TEXT,
+          rate=TEXT, fee=TEXT),
+        M("notify.kol_deal_countered", gettext_noop("达人 %(n)s 还价：佣金 %(rate)s，固定费 %(fee)s"), n=TEXT,
+          rate=TEXT, fee=TEXT),
+        M("notify.kol_deal_accepted", gettext_noop("%(n)s 接受了合作，商品已上架到达人货架"), n=TEXT),
+        M("notify.kol_deal_declined", gettext_noop("%(n)s 拒绝了合作"), n=TEXT),
+        M("notify.kol_deal_withdrawn", gettext_noop("%(m)s 撤回了合作邀约"), m=TEXT),
+        M("notify.kol_deal_expired", gettext_noop("与达人 %(n)s 的合作邀约已过回复期限"), n=TEXT),
+    ),
     # --- notify: the moments that had no notice (merchant review, commission released, coupons expiring, @) ----
     *_app(
         "notify",

@@ -11,3 +11,7 @@ class WebConfig(AppConfig):
     def ready(self) -> None:
         # huey's Django integration only looks for `tasks` modules; ours are called `jobs` (ARCHITECTURE.md).
         autodiscover_modules("jobs")
+        from quanzi.content.hooks import compose_extra
+        from quanzi.web import compose_products
+
+        compose_extra("web.products", compose_products.panel, compose_products.saved)  # product cards while writing

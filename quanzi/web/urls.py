@@ -1,12 +1,15 @@
 from django.urls import include, path
 
-from quanzi.web import kol_views, merchant_views, search_views, views
+from quanzi.web import cashier_views, compose_products, kol_views, merchant_views, search_views, views
 
 urlpatterns = [
     # pages that combine several apps (quanzi/web/views.py); same paths and names as before they moved here
     path("search/", search_views.search, name="search"),
     path("orders/<int:order_id>/", views.order_detail, name="order_detail"),
     path("orders/<int:order_id>/<str:action>/", views.order_action, name="order-action"),
+    # the cashier (收银台) of one checkout: one combined payment for its orders (quanzi/web/cashier_views.py)
+    path("cashier/<int:checkout_id>/", cashier_views.cashier_page, name="cashier"),
+    path("cashier/<int:checkout_id>/result/", cashier_views.cashier_result, name="cashier-result"),
     path("shop/merchant/", views.console, name="merchant-console"),
     path("shop/merchant/orders/<int:order_id>/ship/", views.console_ship, name="merchant-ship"),
     path("shop/merchant/products/<int:product_id>/shelf/", views.console_shelf, name="merchant-shelf"),
@@ -25,6 +28,8 @@ urlpatterns = [
     path("shop/merchant/orders/export.xlsx", merchant_views.orders_export, name="merchant-orders-export"),
     path("shop/merchant/overview/", merchant_views.overview, name="merchant-overview"),
     path("kol/", kol_views.centre, name="kol-centre"),
+    path("compose/products/", compose_products.search, name="compose-products"),  # the composer's product picker
+    path("compose/products/pick/", compose_products.pick, name="compose-product-pick"),
     path("", include("quanzi.accounts.urls")),
     path("", include("quanzi.communities.urls")),
     path("", include("quanzi.content.urls")),
@@ -49,4 +54,7 @@ urlpatterns = [
     path("", include("quanzi.recommend.urls")),
     path("", include("quanzi.chat.urls")),
     path("", include("quanzi.ads.urls")),  # 广告 and the revenue mix (quanzi/ads)
+    path("", include("quanzi.paidcontent.urls")),  # 知识付费 (quanzi/paidcontent)
+    path("", include("quanzi.kolmarket.urls")),  # 达人广场 (quanzi/kolmarket)
+    path("", include("quanzi.malls.urls")),  # 商场社群 (quanzi/malls)
 ]

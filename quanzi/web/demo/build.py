@@ -32,14 +32,19 @@ from quanzi.web.demo.clock import clock_at
 from quanzi.web.demo.commerce import build_commerce, build_statements
 from quanzi.web.demo.growth import build_growth
 from quanzi.web.demo.images import picture
+from quanzi.web.demo.kolmarket import build_kolmarket
 from quanzi.web.demo.live import build_live
 from quanzi.web.demo.loyalty_lotteries import build_loyalty_lotteries
 from quanzi.web.demo.loyalty_membership import build_loyalty_membership
 from quanzi.web.demo.loyalty_points import build_loyalty_points
 from quanzi.web.demo.loyalty_tasks import build_loyalty_tasks
+from quanzi.web.demo.malls import build_malls
+from quanzi.web.demo.paidcontent import build_paidcontent
+from quanzi.web.demo.product_gallery import build_product_gallery
 from quanzi.web.demo.recommend import build_recommend
 from quanzi.web.demo.referrals_distribution import build_referrals_distribution
 from quanzi.web.demo.referrals_invites import build_referrals_invites
+from quanzi.web.demo.speed import no_live_pushes
 
 if TYPE_CHECKING:
     from quanzi.accounts.models import User
@@ -127,7 +132,7 @@ def _sql_not_kept() -> Iterator[None]:
 
 def build(*, seed: int = 20261125, members: int = 300, posts: int = 620, orders: int = 460,
           log: Callable[[str], None] = print) -> DemoWorld:
-    with _sql_not_kept():
+    with _sql_not_kept(), no_live_pushes():  # no page can be open yet: pushes would reach nobody
         return _build(seed=seed, members=members, posts=posts, orders=orders, log=Progress(log))
 
 
@@ -170,6 +175,7 @@ def _build(*, seed: int, members: int, posts: int, orders: int, log: Callable[[s
     with transaction.atomic():
         _specials(world, rng, named, now)
     shop = build_commerce(world, rng, named, now, log, orders_total=orders)
+    build_product_gallery(shop, log)  # galleries and SKU pictures for the product page (#14)
     build_growth(world, rng, named, shop, now, log)
     # loyalty and referrals (#9): levels first (member prices), then points, tasks and lotteries that pay in them,
     # then invitations and the commissions that follow them
@@ -179,6 +185,9 @@ def _build(*, seed: int, members: int, posts: int, orders: int, log: Callable[[s
     build_ads(world, rng, named, shop, now, log)  # before the statements: its credited orders are sales too
     build_live(world, rng, named, shop, now, log)  # live selling: its credited orders are sales too
     build_chat(world, rng, named, shop, now, log)  # 私信 and customer service about an order
+    build_malls(world, rng, named, shop, now, log)  # 商场社群: a mall, its tenants, partner, calendar, offers
+    build_paidcontent(world, rng, named, now, log)  # 知识付费: before the statements (the author's sales)
+    build_kolmarket(world, rng, named, shop, now, log)  # 达人广场: its deal's credited orders are sales too
     build_statements(now, log)  # last: it covers every order the parts above paid
     build_recommend(world, rng, named, log)  # after everything that leaves events and orders: trains once
     return world
@@ -244,7 +253,7 @@ def _post_kwargs(rng: random.Random, kind: str, vertical: str, when: dt.datetime
         return {"title": rng.choice(corpus.EVENT_TITLES).format(t=topic), "body": f"一起来聊聊{topic}，名额有限。",
                 "event_starts_at": starts, "event_ends_at": starts + dt.timedelta(hours=3),
                 "event_location": rng.choice(corpus.PLACES), "event_capacity": rng.choice([10, 20, 30, 50])}
-    return {"title": "", "body": rng.choice(corpus.NOTE_TEMPLATES).format(t=topic)}
+    return {"title": "", "body": rng.choice(corpus.NOTE_TEMPLATES).format(t=topic) + f" #{topic}"}  # a #topic page
 
 
 def _posts_and_interactions(world: DemoWorld, rng: random.Random, named: dict[str, User], now: dt.datetime,

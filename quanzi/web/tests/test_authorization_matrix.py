@@ -65,6 +65,7 @@ STAFF_API: set[str] = {
     "content_sensitive_words", "content_sensitive_word_create", "content_sensitive_word_delete",  # the word list
     "distribution_queue", "distribution_approve", "distribution_reject",  # commission withdrawals
     "personas_segment_list",  # called without a community: platform segments (a community's admins pass its id)
+    "malls_mall_create",  # the platform opens a mall for its first operator
 }
 STAFF_PAGES: set[str] = {
     "ops-settlements", "ops-settlements-generate", "ops-settlement", "ops-settlement-export",
