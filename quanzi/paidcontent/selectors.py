@@ -16,6 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -118,9 +119,23 @@ def paid_post_of(*, post_id: int) -> PaidPost | None:
     return PaidPost.objects.select_related("post", "post__community").filter(post_id=post_id).first()
 
 
+PRICES_CACHE_KEY = "paidcontent:paid-prices"
+PRICES_CACHE_SECONDS = 300
+
+
 def paid_prices() -> dict[int, int]:
-    """post id -> price of every paid post: the feed cards' 付费 badge (one query per page, whatever its size)."""
-    return dict(PaidPost.objects.values_list("post_id", "price_fen"))
+    """post id -> price of every paid post: the feed cards' 付费 badge. Kept in the cache (dropped whenever a paid
+    post is saved or deleted, signals in apps.py; 5 minutes at most otherwise), so a feed page pays no query for it:
+    the feed pages have a query budget (content/tests/test_queries.py)."""
+    prices = cache.get(PRICES_CACHE_KEY)
+    if prices is None:
+        prices = dict(PaidPost.objects.values_list("post_id", "price_fen"))
+        cache.set(PRICES_CACHE_KEY, prices, PRICES_CACHE_SECONDS)
+    return prices
+
+
+def paid_prices_changed(**_kwargs: object) -> None:
+    cache.delete(PRICES_CACHE_KEY)
 
 
 def _viewable(user: Any, community: Any) -> bool:

@@ -178,7 +178,7 @@ def test_wechat_native_order_and_refund_through_the_sdk(wechat, monkeypatch):
 
     monkeypatch.setattr(core.requests, "post", fake_post)
 
-    payment = NS(payment_no="P9", amount_fen=2990, gateway_txn_id="4200000001", order=NS(number="Q1"))
+    payment = NS(payment_no="P9", amount_fen=2990, gateway_txn_id="4200000001", order=NS(number="Q1"), combined=None)
     refund = NS(refund_no="AS-1", amount_fen=990, reason="破损", payment=payment)
 
     intent = wechat.create_payment(payment)
@@ -196,7 +196,7 @@ def test_wechat_refund_failure_is_reported(wechat, monkeypatch):
     monkeypatch.setattr(core.requests, "post",
                         lambda url, **kw: WechatAnswer(403, {"code": "NOT_ENOUGH", "message": "余额不足"}))
 
-    payment = NS(payment_no="P9", amount_fen=2990, gateway_txn_id="4200000001")
+    payment = NS(payment_no="P9", amount_fen=2990, gateway_txn_id="4200000001", combined=None)
     result = wechat.refund(NS(refund_no="AS-1", amount_fen=990, reason="", payment=payment))
     assert result.status == RefundStatus.FAILED and result.error_code == "NOT_ENOUGH"
 
@@ -269,7 +269,7 @@ def test_alipay_refund_reads_the_signed_answer(alipay, monkeypatch, signer, payl
     requested: list[str] = []
     monkeypatch.setattr(sdk, "urlopen", lambda url, timeout=None: requested.append(url) or Answer())
 
-    payment = NS(payment_no="P5", amount_fen=1999)
+    payment = NS(payment_no="P5", amount_fen=1999, combined=None)
     result = alipay.refund(NS(refund_no="AS-9", amount_fen=990, reason="破损", payment=payment))
     assert result.status == expected and result.error_code == code
     assert "refund_amount%22%3A%229.90%22" in requested[0] and "AS-9" in requested[0]

@@ -62,6 +62,7 @@ SHARED_PAGES: dict[str, str] = {
 STAFF_API: set[str] = {
     "catalog_merchant_list", "catalog_merchant_approve", "catalog_merchant_reject", "catalog_merchant_suspend",
     "catalog_category_create", "catalog_brand_create",  # merchant admission and the platform's category tree
+    "ads_review_queue", "ads_revenue_mix",  # ads: the operators' review queue and the revenue mix
     "content_sensitive_words", "content_sensitive_word_create", "content_sensitive_word_delete",  # the word list
     "distribution_queue", "distribution_approve", "distribution_reject",  # commission withdrawals
     "personas_segment_list",  # called without a community: platform segments (a community's admins pass its id)

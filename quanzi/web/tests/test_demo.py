@@ -49,7 +49,8 @@ def test_demo_has_communities_across_verticals(world: DemoWorld) -> None:
 
 
 def test_demo_logins_work(world: DemoWorld) -> None:
-    assert {login.role for login in world.logins} == {"operator", "member", "owner", "kol", "merchant"}
+    assert {login.role for login in world.logins} == {"operator", "member", "owner", "kol", "merchant", "mall",
+                                                      "mall partner"}
     for login in world.logins:
         user = User.objects.get(phone=login.login)
         assert user.nickname == login.nickname
