@@ -94,3 +94,13 @@ COMPOSE_EXTRAS: dict[str, ComposeExtra] = {}
 def compose_extra(name: str, panel: Callable[[Any, Any], str], saved: Callable[[Any, Any], list[str]]) -> None:
     """Register (or replace, by name) a part of the composer."""
     COMPOSE_EXTRAS[name] = ComposeExtra(panel=panel, saved=saved)
+
+
+# name -> () -> {attribute: expression}: annotations a higher app adds to every feed's posts (paid content's price
+# for its 付费 badge), computed in the feed's own query so a card costs no query of its own
+CARD_ANNOTATIONS: dict[str, Callable[[], dict[str, Any]]] = {}
+
+
+def card_annotation(name: str, fn: Callable[[], dict[str, Any]]) -> None:
+    """Register (or replace, by name) annotations for the post cards of every feed (`posts_with_viewer_state`)."""
+    CARD_ANNOTATIONS[name] = fn

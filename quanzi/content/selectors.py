@@ -21,7 +21,7 @@ from quanzi.communities.selectors import (
     require_perm,
     visible_communities_q,
 )
-from quanzi.content import errors
+from quanzi.content import errors, hooks
 from quanzi.content.enums import CommentStatus, PostKind, PostStatus, ReactionKind
 from quanzi.content.models import (
     CheckIn,
@@ -78,6 +78,8 @@ def posts_with_viewer_state(qs: QuerySet[Post], viewer: Any) -> QuerySet[Post]:
     poll votes and event sign-ups prefetched (one query each). Read them with `post.liked`,
     `post.favourited`, `post.poll.viewer_option_ids`, `post.event.viewer_signed_up`."""
     qs = qs.select_related("author", "community", "poll", "event").prefetch_related("images", "poll__options")
+    for _name, card_annotations in sorted(hooks.CARD_ANNOTATIONS.items()):
+        qs = qs.annotate(**card_annotations())
     if _authed(viewer):
         qs = qs.prefetch_related(
             Prefetch("reactions", queryset=Reaction.objects.filter(user=viewer), to_attr="viewer_reactions"),

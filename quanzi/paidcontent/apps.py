@@ -26,10 +26,6 @@ class PaidContentConfig(AppConfig):
         revenue_line("paid_content", label=_("知识付费"), order=40,
                      by_day=lambda since: selectors.revenue_by_day(since=since),
                      ledger_total=selectors.revenue_total)
-        # the feed badge's price list is cached (selectors.paid_prices): any change to a paid post drops it
-        from django.db.models.signals import post_delete, post_save
+        from quanzi.content import hooks as content_hooks
 
-        from quanzi.paidcontent.models import PaidPost
-
-        post_save.connect(selectors.paid_prices_changed, sender=PaidPost, dispatch_uid="paidcontent-prices-save")
-        post_delete.connect(selectors.paid_prices_changed, sender=PaidPost, dispatch_uid="paidcontent-prices-del")
+        content_hooks.card_annotation("paidcontent", selectors.card_annotations)

@@ -16,8 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.cache import cache
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -119,23 +118,16 @@ def paid_post_of(*, post_id: int) -> PaidPost | None:
     return PaidPost.objects.select_related("post", "post__community").filter(post_id=post_id).first()
 
 
-PRICES_CACHE_KEY = "paidcontent:paid-prices"
-PRICES_CACHE_SECONDS = 300
-
-
 def paid_prices() -> dict[int, int]:
-    """post id -> price of every paid post: the feed cards' 付费 badge. Kept in the cache (dropped whenever a paid
-    post is saved or deleted, signals in apps.py; 5 minutes at most otherwise), so a feed page pays no query for it:
-    the feed pages have a query budget (content/tests/test_queries.py)."""
-    prices = cache.get(PRICES_CACHE_KEY)
-    if prices is None:
-        prices = dict(PaidPost.objects.values_list("post_id", "price_fen"))
-        cache.set(PRICES_CACHE_KEY, prices, PRICES_CACHE_SECONDS)
-    return prices
+    """post id -> price of every paid post: the 付费 badge on cards outside the feeds (one query per page; the feeds
+    read `card_annotations` instead, in their own query)."""
+    return dict(PaidPost.objects.values_list("post_id", "price_fen"))
 
 
-def paid_prices_changed(**_kwargs: object) -> None:
-    cache.delete(PRICES_CACHE_KEY)
+def card_annotations() -> dict[str, Any]:
+    """The feeds' post cards carry their paid price (`paid_price_fen`, None when free) from the feed's own query:
+    the feed pages keep their query budget (content/tests/test_queries.py)."""
+    return {"paid_price_fen": Subquery(PaidPost.objects.filter(post_id=OuterRef("pk")).values("price_fen")[:1])}
 
 
 def _viewable(user: Any, community: Any) -> bool:

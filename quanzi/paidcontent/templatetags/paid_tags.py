@@ -37,13 +37,16 @@ def paid_post_panel(context: Any, post: Any) -> str:
 
 @register.simple_tag(takes_context=True)
 def paid_badge(context: Any, post: Any) -> str:
-    request = context.get("request")
-    prices = getattr(request, _PRICES, None) if request is not None else None
-    if prices is None:
-        prices = selectors.paid_prices()
-        if request is not None:
-            setattr(request, _PRICES, prices)
-    fen = prices.get(post.pk)
+    if hasattr(post, "paid_price_fen"):  # a feed's card: the price came with the post (selectors.card_annotations)
+        fen = post.paid_price_fen
+    else:
+        request = context.get("request")
+        prices = getattr(request, _PRICES, None) if request is not None else None
+        if prices is None:
+            prices = selectors.paid_prices()
+            if request is not None:
+                setattr(request, _PRICES, prices)
+        fen = prices.get(post.pk)
     if fen is None:
         return ""
     # styled inline: the feed pages do not load paid content's stylesheet

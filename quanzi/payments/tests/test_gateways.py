@@ -269,7 +269,7 @@ def test_alipay_refund_reads_the_signed_answer(alipay, monkeypatch, signer, payl
     requested: list[str] = []
     monkeypatch.setattr(sdk, "urlopen", lambda url, timeout=None: requested.append(url) or Answer())
 
-    payment = NS(payment_no="P5", amount_fen=1999, combined=None)
+    payment = NS(payment_no="P5", amount_fen=1999, gateway_txn_id="", combined=None)
     result = alipay.refund(NS(refund_no="AS-9", amount_fen=990, reason="破损", payment=payment))
     assert result.status == expected and result.error_code == code
     assert "refund_amount%22%3A%229.90%22" in requested[0] and "AS-9" in requested[0]
