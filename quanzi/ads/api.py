@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from ninja import File, Router
 from ninja.files import UploadedFile
 
-from quanzi.ads import errors, revenue, selectors, services
+from quanzi.ads import revenue, selectors, services
 from quanzi.ads.models import AdCampaign, AdTopUp
 from quanzi.ads.schemas import (
     AccountOut,
@@ -138,17 +138,10 @@ def campaign_report(request: HttpRequest, campaign_id: int, days: int = 14) -> d
                      for d in report.days]}
 
 
-def _operator(request: HttpRequest) -> Any:
-    user = current_user(request)
-    if not user.is_staff:
-        raise errors.not_operator()
-    return user
-
-
 @router.get("/review", response=list[CampaignOut], auth=required)
 def review_queue(request: HttpRequest) -> list[dict[str, Any]]:
     """Operators: the campaigns waiting for review, oldest first."""
-    _operator(request)
+    services.check_operator(current_user(request))
     return [_campaign_out(c) for c in selectors.campaigns_to_review()[:100]]
 
 
@@ -162,7 +155,7 @@ def campaign_review(request: HttpRequest, campaign_id: int, data: ReviewIn) -> d
 @router.get("/revenue", response=RevenueMixOut, auth=required)
 def revenue_mix(request: HttpRequest, days: int = 30) -> dict[str, Any]:
     """Operators: the platform's revenue per line per day, each line with its ledger's total."""
-    _operator(request)
+    services.check_operator(current_user(request))
     mix = revenue.revenue_mix(days=min(max(days, 1), 366))
     return {"days": mix.days, "window_fen": mix.window_fen, "all_time_fen": mix.all_time_fen,
             "lines": [{"key": ln.key, "label": ln.label, "days": ln.days, "window_fen": ln.window_fen,

@@ -72,7 +72,8 @@ def merchant_for(user: Any) -> Merchant:
     return merchant
 
 
-def _operator(user: Any) -> None:
+def check_operator(user: Any) -> None:
+    """Operators only (the review queue, the review, the revenue mix): pages, API and services alike."""
     if user is None or not getattr(user, "is_authenticated", False):
         raise errors.not_authenticated()
     if not user.is_staff:
@@ -364,7 +365,7 @@ def _release(campaign: AdCampaign) -> None:
 def campaign_review(*, operator: Any, campaign_id: int, approve: bool, note: str = "") -> AdCampaign:
     """An operator approves the creative (the campaign runs in its schedule) or rejects it (the budget goes back;
     the merchant may change it and submit again)."""
-    _operator(operator)
+    check_operator(operator)
     campaign = AdCampaign.objects.filter(pk=campaign_id).first()
     if campaign is None:
         raise errors.campaign_not_found()

@@ -23,13 +23,13 @@ from quanzi.malls.schemas import (
     MallIn,
     MallOut,
     MallPageOut,
+    MallSignupIn,
     NoticeIn,
     NoticeOut,
     PartnerApplyIn,
     PartnerOut,
     PromoIn,
     PromoOut,
-    SignupIn,
     SignupOut,
     TenantInviteIn,
     TenantOut,
@@ -168,7 +168,7 @@ def calendar_item_cancel(request: HttpRequest, slug: str, item_id: int) -> dict[
 
 
 @router.post("/{slug}/calendar/{item_id}/signups", response={201: SignupOut})
-def calendar_signup(request: HttpRequest, slug: str, item_id: int, data: SignupIn) -> Status:
+def calendar_signup(request: HttpRequest, slug: str, item_id: int, data: MallSignupIn) -> Status:
     """A tenant signs its shop up. 403 `not_mall_tenant`; 409 `mall_signup_closed`, `mall_already_signed_up`."""
     signup = services.calendar_signup(actor=current_user(request), mall=selectors.mall_get(slug=slug),
                                       item_id=item_id, note=data.note)

@@ -95,7 +95,7 @@ class ItemOut(Schema):
     signups: list[str] = Field(default_factory=list, description="已报名的店铺（仅运营者可见）")
 
 
-class SignupIn(Schema):
+class MallSignupIn(Schema):
     note: str = Field("", max_length=200)
 
 

@@ -73,7 +73,7 @@ def test_settings_page_and_a_notice_arriving_live_at_phone_width(browser: Any, a
 
     # the member's page is open, connected, no badge yet
     page.goto("/me/notifications/settings/")
-    page.wait_for_selector("html[data-notify-live]", state="attached")
+    page.wait_for_selector("html[data-notify-live]", state="attached", timeout=60_000)  # a loaded CI machine
     expect(page.locator("#unread-badge")).to_have_count(0)
     marker = page.evaluate("window.__notifyMarker = Math.random()")
 

@@ -32,12 +32,12 @@ def _fits(page: Any) -> None:
 def _checkout_and_pay(page: Any, name: str) -> None:
     """On the checkout page: a new address, submit, pay at the sandbox cashier, back to the order."""
     page.wait_for_url("**/checkout/**")
-    page.fill("input[name=name]", name)
-    page.fill("input[name=phone]", "13912345678")
-    page.fill("input[name=province]", "浙江省")
-    page.fill("input[name=city]", "杭州市")
-    page.fill("input[name=district]", "西湖区")
-    page.fill("input[name=detail]", "文三路 100 号")
+    page.fill("input[name=ab_name]", name)
+    page.fill("input[name=ab_phone]", "13912345678")
+    page.fill("input[name=ab_province]", "浙江省")
+    page.fill("input[name=ab_city]", "杭州市")
+    page.fill("input[name=ab_district]", "西湖区")
+    page.fill("input[name=ab_detail]", "文三路 100 号")
     page.click("text=提交订单")
     page.wait_for_url("**/orders/*/")
     page.click("text=去支付")
